@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Kernel lab launcher (host side, as root): fetches and caches Debian's stock kernel, builds a
+# busybox initramfs, boots it in QEMU (TCG) with the host root shared read-only over 9p, runs the
+# scenarios tests/lab/scenarios/NN-name.sh in one boot and prints a per-scenario summary.
+# See tests/lab/README.md. Usage: run.sh --help
+set -euo pipefail
+
+lab=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+src=$(cd "$lab/../.." && pwd -P)
+# The scenario --demo runs (the README's main job).
+demo_scenario=00-iproute2-esp-vti
+cache=${IKEGW_LAB_CACHE:-/var/cache/ikegw-lab}
+default_limit=300
+
+usage() {
+	cat <<EOF
+usage: tests/lab/run.sh [--demo] [--results DIR] [--build DIR] [--timeout SECS] [--fixture]
+                        [SCENARIO...]
+       tests/lab/run.sh --check NAME --results DIR
+
+Boots the kernel lab VM once and runs the given scenarios (default: all of
+tests/lab/scenarios/NN-name.sh; a SCENARIO is a name, a file or its NN prefix).
+  --demo          run only the demo scenario ($demo_scenario), its output on the terminal
+  --results DIR   where results land (default BUILD/lab-results, BUILD/lab-demo with --demo);
+                  emptied first, must be empty or a previous lab results directory
+  --build DIR     the cmake build directory, given to scenarios as IKEGW_BUILD (default ./build)
+  --timeout SECS  limit for the whole VM run (default: 240 + the sum of scenario timeouts)
+  --fixture       exit status only says whether the VM ran every scenario to its end
+                  (ctest's lab-boot; the lab-NAME tests judge each scenario)
+  --check NAME    no VM: exit 0 if RESULTS/NAME/rc is 0, else print the scenario's log
+Environment: IKEGW_LAB_CACHE (default /var/cache/ikegw-lab) caches kernel and initramfs.
+EOF
+}
+
+die() {
+	echo "lab: $*" >&2
+	exit 2
+}
+
+demo=0
+fixture=0
+check=
+results=
+build=
+timeout=
+want=()
+while (($#)); do
+	case $1 in
+	--demo) demo=1 ;;
+	--fixture) fixture=1 ;;
+	--results) results=${2:?--results needs a directory}; shift ;;
+	--build) build=${2:?--build needs a directory}; shift ;;
+	--timeout) timeout=${2:?--timeout needs seconds}; shift ;;
+	--check) check=${2:?--check needs a scenario name}; shift ;;
+	-h | --help) usage; exit 0 ;;
+	-*) usage >&2; exit 2 ;;
+	*) want+=("$1") ;;
+	esac
+	shift
+done
+
+# check_one NAME: the verdict of one scenario from a finished run (ctest lab-NAME).
+check_one() {
+	local dir=$results/$1 rc
+	if [ ! -r "$dir/rc" ]; then
+		echo "lab: scenario $1 did not run (no $dir/rc); see lab-boot and $results/console.log"
+		[ -r "$results/console.log" ] && tail -n 30 "$results/console.log"
+		return 1
+	fi
+	rc=$(cat "$dir/rc")
+	if [ "$rc" = 0 ]; then
+		echo "lab: scenario $1 passed in $(cat "$dir/seconds" 2>/dev/null)s"
+		return 0
+	fi
+	echo "lab: scenario $1 FAILED (rc=$rc); its log ($dir/log):"
+	cat "$dir/log"
+	return 1
+}
+
+if [ -n "$check" ]; then
+	[ -n "$results" ] || die "--check needs --results"
+	check_one "$check"
+	exit
+fi
+
+[ "$(id -u)" = 0 ] || die "must run as root (9p share of /, kernel cache in $cache)"
+for tool in qemu-system-x86_64 busybox depmod modprobe cpio apt-get dpkg flock timeout; do
+	command -v "$tool" >/dev/null || die "$tool not found (run scripts/deps.sh)"
+done
+
+# --- scenarios --------------------------------------------------------------------------------
+all=()
+for f in "$lab"/scenarios/[0-9][0-9]-*.sh; do
+	[ -e "$f" ] && all+=("$(basename "$f" .sh)")
+done
+((${#all[@]})) || die "no scenarios in $lab/scenarios"
+((demo)) && want=("$demo_scenario")
+selected=()
+if ((${#want[@]} == 0)); then
+	selected=("${all[@]}")
+else
+	for w in "${want[@]}"; do
+		w=$(basename "$w" .sh)
+		match=
+		for s in "${all[@]}"; do
+			if [ "$s" = "$w" ] || [ "${s%%-*}" = "$w" ]; then
+				match=$s
+				break
+			fi
+		done
+		[ -n "$match" ] || die "no scenario '$w' (have: ${all[*]})"
+		selected+=("$match")
+	done
+fi
+
+# Per-scenario timeout: a "# lab-timeout: SECS" line in the scenario, else $default_limit.
+entries=()
+total_limit=0
+for s in "${selected[@]}"; do
+	limit=$(sed -n 's/^# lab-timeout: *\([0-9][0-9]*\).*/\1/p' "$lab/scenarios/$s.sh" | head -n 1)
+	limit=${limit:-$default_limit}
+	entries+=("$s:$limit")
+	total_limit=$((total_limit + limit))
+done
+vm_limit=$((240 + total_limit))
+if [ -n "$timeout" ]; then
+	[[ $timeout =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
+	((timeout < vm_limit)) && vm_limit=$timeout
+fi
+
+# --- directories ------------------------------------------------------------------------------
+build=${build:-$src/build}
+mkdir -p "$build"
+build=$(cd "$build" && pwd -P)
+if [ -z "$results" ]; then
+	results=$build/lab-results
+	((demo)) && results=$build/lab-demo
+fi
+mkdir -p "$results"
+results=$(cd "$results" && pwd -P)
+under=${results%/}/
+for keep in "$src" "$build" "$cache"; do
+	case $keep/ in
+	"$under"*) die "refusing to use $results as the results directory: it holds $keep" ;;
+	esac
+done
+if [ -n "$(ls -A "$results")" ] && [ ! -e "$results/.lab" ]; then
+	die "$results is not empty and holds no previous lab results; refusing to empty it"
+fi
+find "$results" -mindepth 1 -delete
+mkdir -p "$results/.lab"
+
+# --- kernel and initramfs (cached; the lock serialises concurrent runs) ---------------------
+mkdir -p "$cache"
+exec 9>"$cache/lock"
+flock -w 1800 9 || die "could not lock $cache/lock"
+
+pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+	awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }') || pkg=
+if [ -n "$pkg" ]; then
+	krel=${pkg#linux-image-}
+else
+	# No apt metadata: use the newest kernel already in the cache.
+	krel=$(find "$cache" -maxdepth 2 -name .complete -path '*/kernel-*' -printf '%h\n' |
+		sed 's|.*/kernel-||' | sort -V | tail -n 1)
+	[ -n "$krel" ] || die "apt-cache knows no linux-image-amd64 and $cache has no kernel"
+fi
+kdir=$cache/kernel-$krel
+if [ ! -e "$kdir/.complete" ]; then
+	echo "lab: fetching kernel package $pkg into $kdir" >&2
+	rm -rf "$kdir"
+	tmp=$(mktemp -d "$cache/.kernel-XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
+		die "apt-get download $pkg failed"
+	dpkg -x "$tmp"/*.deb "$tmp/root" || die "dpkg -x $pkg failed"
+	if [ ! -r "$tmp/root/boot/vmlinuz-$krel" ] || [ ! -d "$tmp/root/lib/modules/$krel" ]; then
+		die "$pkg has no boot/vmlinuz-$krel or lib/modules/$krel"
+	fi
+	depmod -b "$tmp/root" "$krel" || die "depmod failed"
+	mv "$tmp/root" "$kdir"
+	rm -rf "$tmp"
+	trap - EXIT
+	touch "$kdir/.complete"
+fi
+
+modules=(virtio_pci 9pnet_virtio 9p)
+key=$( (
+	echo "$krel ${modules[*]}"
+	cat "$lab/init.sh" "$(command -v busybox)"
+) | sha256sum | cut -c1-16)
+initrd=$cache/initramfs-$krel-$key.cpio.gz
+if [ ! -e "$initrd" ]; then
+	echo "lab: building $initrd" >&2
+	tmp=$(mktemp -d "$cache/.initrd-XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp/root/bin" "$tmp/root/modules" "$tmp/root/proc" "$tmp/root/sys" \
+		"$tmp/root/dev"
+	cp "$(command -v busybox)" "$tmp/root/bin/busybox"
+	cp "$lab/init.sh" "$tmp/root/init"
+	chmod 755 "$tmp/root/init"
+	# Dependency order from modprobe itself; each module once.
+	for m in "${modules[@]}"; do
+		modprobe -d "$kdir" -S "$krel" --show-depends "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' >"$tmp/order.full"
+	[ -s "$tmp/order.full" ] || die "modprobe found none of ${modules[*]} in $kdir"
+	while read -r ko; do
+		cp "$ko" "$tmp/root/modules/"
+		basename "$ko" >>"$tmp/root/modules/order"
+	done <"$tmp/order.full"
+	(cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp/initrd"
+	mv "$tmp/initrd" "$initrd"
+	rm -rf "$tmp"
+	trap - EXIT
+fi
+exec 9>&-
+
+# --- what the guest needs to know -------------------------------------------------------------
+# Extra 9p shares mounted at their host paths after the guest's tmpfs mounts, so the checkout,
+# the build and the kernel modules are visible even when they live under /tmp.
+# Parents first (sorted by length); the results share is the writable one.
+{
+	echo "${#kdir} p0 ro $kdir"
+	echo "${#src} p1 ro $src"
+	[ "$build" = "$src" ] || echo "${#build} p2 ro $build"
+	echo "${#results} results rw $results"
+} | sort -n -s | cut -d' ' -f2- >"$results/.lab/mounts"
+printf '%s\n%s\n' "$lab/guest.sh" "$results" >"$results/.lab/stage2"
+{
+	printf 'LAB_SRC=%q\n' "$src"
+	printf 'LAB_BUILD=%q\n' "$build"
+	printf 'LAB_KDIR=%q\n' "$kdir"
+	printf 'LAB_DEMO=%q\n' "$demo"
+	printf 'LAB_SCENARIOS=('
+	printf ' %q' "${entries[@]}"
+	printf ' )\n'
+} >"$results/.lab/env"
+
+qemu_path() { printf '%s' "${1//,/,,}"; }
+# shellcheck disable=SC2054 # commas separate QEMU sub-options
+args=(
+	-accel tcg,thread=multi -cpu max -m 2048 -smp 2 -nographic -no-reboot -nic none
+	-kernel "$kdir/boot/vmlinuz-$krel" -initrd "$initrd"
+	-append "console=ttyS0 quiet panic=-1"
+	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
+)
+while read -r tag mode path; do
+	ro=
+	[ "$mode" = ro ] && ro=,readonly=on
+	args+=(-virtfs "local,path=$(qemu_path "$path"),mount_tag=$tag,security_model=none$ro,multidevs=remap")
+done <"$results/.lab/mounts"
+
+echo "lab: kernel $krel, ${#selected[@]} scenario(s), VM limit ${vm_limit}s, results in $results"
+t0=$(date +%s.%N)
+set +e
+timeout -k 15 "$vm_limit" qemu-system-x86_64 "${args[@]}" </dev/null 2>&1 |
+	tr -d '\r' | sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' | tee "$results/console.log"
+qemu_rc=${PIPESTATUS[0]}
+set -e
+wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+
+# --- verdict ----------------------------------------------------------------------------------
+echo
+echo "lab: summary (results in $results)"
+failed=0
+for s in "${selected[@]}"; do
+	dir=$results/$s
+	if [ -r "$dir/rc" ]; then
+		rc=$(cat "$dir/rc")
+		secs=$(cat "$dir/seconds")
+		case $rc in
+		0) verdict=PASS ;;
+		124) verdict="FAIL (timed out)" ;;
+		*) verdict="FAIL (rc=$rc)" ;;
+		esac
+	else
+		secs=
+		verdict="NOT RUN"
+	fi
+	[ "$verdict" = PASS ] || failed=$((failed + 1))
+	printf '  %-40s %-18s %9s\n' "$s" "$verdict" "${secs:+${secs}s}"
+done
+finished=0
+[ -r "$results/.lab/finished" ] && finished=1
+if ((finished)); then
+	echo "lab: VM finished: $wall s wall time, guest uptime $(cat "$results/.lab/finished") s," \
+		"stage 2 reached at $(cat "$results/boot-seconds" 2>/dev/null) s"
+else
+	echo "lab: VM did NOT finish (qemu exit $qemu_rc after $wall s; 124 = VM limit" \
+		"${vm_limit}s hit); see $results/console.log"
+fi
+((finished)) || exit 1
+((fixture)) && exit 0
+((failed == 0)) || exit 1
