@@ -30,7 +30,7 @@ static char peer_ns[64], server_ns[64];
 static int self_fd = -1;
 static int opened[32], n_opened; /* sockets of the current test, closed at teardown */
 
-static int sh(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
 {
 	char cmd[1024];
 	va_list ap;

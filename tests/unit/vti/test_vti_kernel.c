@@ -26,7 +26,7 @@
 
 static struct vti_handle *h;
 
-static int sh(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int sh(const char *fmt, ...)
 {
 	char cmd[512];
 	va_list ap;
@@ -40,7 +40,7 @@ static int sh(const char *fmt, ...)
 }
 
 /* Runs an `ip -j ...` command and parses its output; the caller puts the result. */
-static json_object *ip_json(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static json_object *ip_json(const char *fmt, ...)
 {
 	char cmd[512], out[65536];
 	size_t n = 0, r;
