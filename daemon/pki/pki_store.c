@@ -85,8 +85,8 @@ int pki_store_load(const struct pki_trustpoint_def *defs, size_t n, struct pki_s
 		s->by_def[i]->pos = i;
 		s->n++;
 	}
-	memcpy(s->tps, s->by_def, n * sizeof(*s->tps));
 	if (n) {
+		memcpy(s->tps, s->by_def, n * sizeof(*s->tps));
 		qsort(s->by_def, n, sizeof(*s->by_def), cmp_def_order);
 		qsort(s->tps, n, sizeof(*s->tps), cmp_store_order);
 	}
