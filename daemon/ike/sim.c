@@ -31,7 +31,8 @@ static void res_push(struct ike_sim_result *res, char *line)
 	res->lines[res->n_lines++] = line;
 }
 
-static void res_vline(struct ike_sim_result *res, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void res_vline(struct ike_sim_result *res, const char *fmt,
+							   va_list ap)
 {
 	char *line;
 
