@@ -8,7 +8,7 @@ set -euo pipefail
 lab=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 src=$(cd "$lab/../.." && pwd -P)
 # The scenario --demo runs (the README's main job).
-demo_scenario=00-iproute2-esp-vti
+demo_scenario=10-kplane-tunnel
 cache=${IKEGW_LAB_CACHE:-/var/cache/ikegw-lab}
 default_limit=300
 
