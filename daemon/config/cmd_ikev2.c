@@ -11,86 +11,45 @@ int cfg_tp_ref_cmd(struct cfg_ctx *c, struct config_tp_ref **arr, size_t *n,
 int cfg_match_store(struct cfg_ctx *c, struct config_match_identity **arr, size_t *n,
 		    const struct config_match_identity *m);
 
-/*
- * The openers of the four named blocks share one shape: find or create the object in its
- * array (a pointer array whose structs start with `const char *name`, then line, index).
- */
-struct named_hdr {
-	const char *name;
-	unsigned line;
-};
-
-static int open_named(struct cfg_ctx *c, void *arr_ptr, size_t *n, size_t size, enum cfg_mode mode,
-		      const char *what, void **ret)
-{
-	struct named_hdr *obj;
-	int r;
-
-	*ret = NULL;
-	if (c->nargs != 1) {
-		cfg_usage(c, "NAME");
-		if (!c->no && (obj = cfg_alloc(c->p->arena, size)))
-			cfg_open(c, mode, obj); /* scratch: the block's lines still get read */
-		return -EINVAL;
-	}
-	obj = cfg_named_find(c->p, arr_ptr, c->args[0]);
-	if (c->no) {
-		if (!obj)
-			return cfg_cmd_error(c, "%s %s is not defined", what, c->args[0]);
-		cfg_named_remove(c->p, arr_ptr, n, obj);
-		return 0;
-	}
-	if (!obj) {
-		obj = cfg_alloc(c->p->arena, size);
-		if (!obj || !(obj->name = cfg_strdup(c->p->arena, c->args[0])))
-			return cfg_oom(c->p);
-		obj->line = c->line;
-		if ((r = cfg_named_add(c->p, arr_ptr, n, obj)) < 0)
-			return r;
-		*ret = obj; /* new */
-	}
-	cfg_open(c, mode, obj);
-	return 0;
-}
-
 static int cmd_proposal(struct cfg_ctx *c)
 {
-	void *obj;
 	struct config *cfg = c->p->cfg;
 
-	return open_named(c, &cfg->ikev2_proposals, &cfg->n_ikev2_proposals,
-			  sizeof(struct config_ikev2_proposal), M_IKEV2_PROPOSAL, "proposal", &obj);
+	return cfg_named_block(c, &cfg->ikev2_proposals, &cfg->n_ikev2_proposals,
+			       sizeof(struct config_ikev2_proposal), M_IKEV2_PROPOSAL, "proposal",
+			       NULL);
 }
 
 static int cmd_policy(struct cfg_ctx *c)
 {
-	void *obj;
 	struct config *cfg = c->p->cfg;
 
-	return open_named(c, &cfg->ikev2_policies, &cfg->n_ikev2_policies,
-			  sizeof(struct config_ikev2_policy), M_IKEV2_POLICY, "policy", &obj);
+	return cfg_named_block(c, &cfg->ikev2_policies, &cfg->n_ikev2_policies,
+			       sizeof(struct config_ikev2_policy), M_IKEV2_POLICY, "policy", NULL);
 }
 
 static int cmd_keyring(struct cfg_ctx *c)
 {
-	void *obj;
 	struct config *cfg = c->p->cfg;
 
-	return open_named(c, &cfg->ikev2_keyrings, &cfg->n_ikev2_keyrings,
-			  sizeof(struct config_ikev2_keyring), M_IKEV2_KEYRING, "keyring", &obj);
+	return cfg_named_block(c, &cfg->ikev2_keyrings, &cfg->n_ikev2_keyrings,
+			       sizeof(struct config_ikev2_keyring), M_IKEV2_KEYRING, "keyring",
+			       NULL);
 }
 
 static int cmd_profile(struct cfg_ctx *c)
 {
-	struct config_ikev2_profile *pr;
 	struct config *cfg = c->p->cfg;
+	struct config_ikev2_profile *pr;
+	void *obj;
 	int r;
 
-	r = open_named(c, &cfg->ikev2_profiles, &cfg->n_ikev2_profiles,
-		       sizeof(struct config_ikev2_profile), M_IKEV2_PROFILE, "profile",
-		       (void **)&pr);
-	if (r == 0 && pr)
+	r = cfg_named_block(c, &cfg->ikev2_profiles, &cfg->n_ikev2_profiles, sizeof(*pr),
+			    M_IKEV2_PROFILE, "profile", &obj);
+	if (r == 0 && obj && !c->no) {
+		pr = obj;
 		pr->lifetime = 86400;
+	}
 	return r;
 }
 
@@ -319,10 +278,9 @@ static int cmd_policy_proposal(struct cfg_ctx *c)
 static int cmd_peer(struct cfg_ctx *c)
 {
 	struct config_ikev2_keyring *kr = c->obj;
-	void *obj;
 
-	return open_named(c, &kr->peers, &kr->n_peers, sizeof(struct config_ikev2_peer),
-			  M_IKEV2_PEER, "peer", &obj);
+	return cfg_named_block(c, &kr->peers, &kr->n_peers, sizeof(struct config_ikev2_peer),
+			       M_IKEV2_PEER, "peer", NULL);
 }
 
 static int cmd_peer_address(struct cfg_ctx *c)

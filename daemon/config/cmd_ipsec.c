@@ -269,31 +269,10 @@ static int cmd_df_bit(struct cfg_ctx *c)
 static int cmd_profile(struct cfg_ctx *c)
 {
 	struct config *cfg = c->p->cfg;
-	struct config_ipsec_profile *pr;
 
-	if (c->nargs != 1) {
-		cfg_usage(c, "NAME");
-		if (!c->no && (pr = cfg_alloc(c->p->arena, sizeof(*pr))))
-			cfg_open(c, M_IPSEC_PROFILE, pr); /* scratch */
-		return -EINVAL;
-	}
-	pr = cfg_named_find(c->p, &cfg->ipsec_profiles, c->args[0]);
-	if (c->no) {
-		if (!pr)
-			return cfg_cmd_error(c, "profile %s is not defined", c->args[0]);
-		cfg_named_remove(c->p, &cfg->ipsec_profiles, &cfg->n_ipsec_profiles, pr);
-		return 0;
-	}
-	if (!pr) {
-		pr = cfg_alloc(c->p->arena, sizeof(*pr));
-		if (!pr || !(pr->name = cfg_strdup(c->p->arena, c->args[0])))
-			return cfg_oom(c->p);
-		pr->line = c->line;
-		if (cfg_named_add(c->p, &cfg->ipsec_profiles, &cfg->n_ipsec_profiles, pr) < 0)
-			return -ENOMEM;
-	}
-	cfg_open(c, M_IPSEC_PROFILE, pr);
-	return 0;
+	return cfg_named_block(c, &cfg->ipsec_profiles, &cfg->n_ipsec_profiles,
+			       sizeof(struct config_ipsec_profile), M_IPSEC_PROFILE, "profile",
+			       NULL);
 }
 
 #define MAX_TS_PER_PROFILE 6

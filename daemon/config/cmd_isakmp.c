@@ -422,34 +422,14 @@ int cfg_cmd_keyring(struct cfg_ctx *c);
 int cfg_cmd_keyring(struct cfg_ctx *c)
 {
 	struct config *cfg = c->p->cfg;
-	struct config_keyring *kr;
 
 	if (c->nargs == 3 && cfg_kw_is(c->args[1], "vrf")) {
 		/* refused, but the keyring is still defined so that its users resolve */
 		cfg_cmd_error(c, "%s", cfg_msg_vrf);
-	} else if (c->nargs != 1) {
-		cfg_usage(c, "NAME");
-		if (!c->no && (kr = cfg_alloc(c->p->arena, sizeof(*kr))))
-			cfg_open(c, M_KEYRING, kr); /* scratch */
-		return -EINVAL;
+		c->nargs = 1; /* the refused `vrf NAME` words are dropped */
 	}
-	kr = cfg_named_find(c->p, &cfg->keyrings, c->args[0]);
-	if (c->no) {
-		if (!kr)
-			return cfg_cmd_error(c, "keyring %s is not defined", c->args[0]);
-		cfg_named_remove(c->p, &cfg->keyrings, &cfg->n_keyrings, kr);
-		return 0;
-	}
-	if (!kr) {
-		kr = cfg_alloc(c->p->arena, sizeof(*kr));
-		if (!kr || !(kr->name = cfg_strdup(c->p->arena, c->args[0])))
-			return cfg_oom(c->p);
-		kr->line = c->line;
-		if (cfg_named_add(c->p, &cfg->keyrings, &cfg->n_keyrings, kr) < 0)
-			return -ENOMEM;
-	}
-	cfg_open(c, M_KEYRING, kr);
-	return 0;
+	return cfg_named_block(c, &cfg->keyrings, &cfg->n_keyrings, sizeof(struct config_keyring),
+			       M_KEYRING, "keyring", NULL);
 }
 
 static int cmd_keyring_local(struct cfg_ctx *c)
@@ -472,31 +452,16 @@ static int cmd_profile(struct cfg_ctx *c)
 {
 	struct config *cfg = c->p->cfg;
 	struct config_isakmp_profile *pr;
+	void *obj;
+	int r;
 
-	if (c->nargs != 1) {
-		cfg_usage(c, "NAME");
-		if (!c->no && (pr = cfg_alloc(c->p->arena, sizeof(*pr))))
-			cfg_open(c, M_ISAKMP_PROFILE, pr); /* scratch */
-		return -EINVAL;
-	}
-	pr = cfg_named_find(c->p, &cfg->isakmp_profiles, c->args[0]);
-	if (c->no) {
-		if (!pr)
-			return cfg_cmd_error(c, "profile %s is not defined", c->args[0]);
-		cfg_named_remove(c->p, &cfg->isakmp_profiles, &cfg->n_isakmp_profiles, pr);
-		return 0;
-	}
-	if (!pr) {
-		pr = cfg_alloc(c->p->arena, sizeof(*pr));
-		if (!pr || !(pr->name = cfg_strdup(c->p->arena, c->args[0])))
-			return cfg_oom(c->p);
-		pr->line = c->line;
+	r = cfg_named_block(c, &cfg->isakmp_profiles, &cfg->n_isakmp_profiles, sizeof(*pr),
+			    M_ISAKMP_PROFILE, "profile", &obj);
+	if (r == 0 && obj && !c->no) {
+		pr = obj;
 		pr->self_identity.type = CONFIG_ID_ADDRESS;
-		if (cfg_named_add(c->p, &cfg->isakmp_profiles, &cfg->n_isakmp_profiles, pr) < 0)
-			return -ENOMEM;
 	}
-	cfg_open(c, M_ISAKMP_PROFILE, pr);
-	return 0;
+	return r;
 }
 
 static int cmd_self_identity(struct cfg_ctx *c)

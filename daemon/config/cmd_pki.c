@@ -35,35 +35,24 @@ static int cmd_trustpoint(struct cfg_ctx *c)
 	struct config *cfg = p->cfg;
 	struct config_trustpoint *tp;
 	struct cfg_tp_state *st;
+	void *obj;
+	int r;
 
-	if (c->nargs != 1) {
-		cfg_usage(c, "NAME");
-		if (!c->no && (tp = cfg_alloc(p->arena, sizeof(*tp))))
-			cfg_open(c, M_TRUSTPOINT, tp); /* scratch */
-		return -EINVAL;
-	}
-	tp = cfg_named_find(p, &cfg->trustpoints, c->args[0]);
+	r = cfg_named_block(c, &cfg->trustpoints, &cfg->n_trustpoints, sizeof(*tp), M_TRUSTPOINT,
+			    "trust-point", &obj);
+	if (r < 0 || !obj)
+		return r;
+	tp = obj;
 	if (c->no) {
-		if (!tp)
-			return cfg_cmd_error(c, "trust-point %s is not defined", c->args[0]);
 		cfg_index_del(p, &p->tp_states, tp->name, tp_state(p, tp));
-		cfg_named_remove(p, &cfg->trustpoints, &cfg->n_trustpoints, tp);
 		return 0;
 	}
-	if (!tp) {
-		tp = cfg_alloc(p->arena, sizeof(*tp));
-		st = cfg_alloc(p->arena, sizeof(*st));
-		if (!tp || !st || !(tp->name = cfg_strdup(p->arena, c->args[0])))
-			return cfg_oom(p);
-		st->tp = tp;
-		tp->line = c->line;
-		tp->revocation = CONFIG_REVOCATION_CRL;
-		if (cfg_named_add(p, &cfg->trustpoints, &cfg->n_trustpoints, tp) < 0 ||
-		    cfg_index_put(p, &p->tp_states, tp->name, st) < 0)
-			return -ENOMEM;
-	}
-	cfg_open(c, M_TRUSTPOINT, tp);
-	return 0;
+	st = cfg_alloc(p->arena, sizeof(*st));
+	if (!st)
+		return cfg_oom(p);
+	st->tp = tp;
+	tp->revocation = CONFIG_REVOCATION_CRL;
+	return cfg_index_put(p, &p->tp_states, tp->name, st);
 }
 
 /*

@@ -175,6 +175,18 @@ int cfg_oom(struct cfg_parser *p);
 int cfg_usage(struct cfg_ctx *c, const char *usage);
 /* Open a sub-mode for obj after this command. */
 void cfg_open(struct cfg_ctx *c, enum cfg_mode mode, void *obj);
+/*
+ * The opener of a named block (`crypto ... NAME`, `[no] KEYWORDS NAME`): arr_field/n is a
+ * pointer array of the model (see cfg_named_find) whose structs of `size` bytes start with
+ * `const char *name; unsigned line;`. Takes the name from the one argument (else reports
+ * "expected '<cmd> NAME'" and opens a scratch object of the sub-mode so that the block's
+ * lines are still read, unless `no`); with `no` removes the object ("<what> NAME is not
+ * defined" when absent); else finds it or adds a new zeroed one with name and line, then
+ * opens `mode` for it. *ret (ret may be NULL): the object this line added, or with `no`
+ * removed; NULL when there is none (it existed already, or an error), for callers' defaults.
+ */
+int cfg_named_block(struct cfg_ctx *c, void *arr_field, size_t *n, size_t size, enum cfg_mode mode,
+		    const char *what, void **ret);
 
 int cfg_parse(struct cfg_parser *p, const char *buf, size_t len);
 int cfg_resolve(struct cfg_parser *p);

@@ -77,6 +77,49 @@ void cfg_open(struct cfg_ctx *c, enum cfg_mode mode, void *obj)
 	c->p->open_obj = obj;
 }
 
+/* What every named block's struct starts with (see cfg_named_block). */
+struct named_hdr {
+	const char *name;
+	unsigned line;
+};
+
+int cfg_named_block(struct cfg_ctx *c, void *arr_field, size_t *n, size_t size, enum cfg_mode mode,
+		    const char *what, void **ret)
+{
+	struct named_hdr *obj;
+	void *unused;
+	int r;
+
+	if (!ret)
+		ret = &unused;
+	*ret = NULL;
+	if (c->nargs != 1) {
+		cfg_usage(c, "NAME");
+		if (!c->no && (obj = cfg_alloc(c->p->arena, size)))
+			cfg_open(c, mode, obj); /* scratch: the block's lines still get read */
+		return -EINVAL;
+	}
+	obj = cfg_named_find(c->p, arr_field, c->args[0]);
+	if (c->no) {
+		if (!obj)
+			return cfg_cmd_error(c, "%s %s is not defined", what, c->args[0]);
+		cfg_named_remove(c->p, arr_field, n, obj);
+		*ret = obj; /* removed */
+		return 0;
+	}
+	if (!obj) {
+		obj = cfg_alloc(c->p->arena, size);
+		if (!obj || !(obj->name = cfg_strdup(c->p->arena, c->args[0])))
+			return cfg_oom(c->p);
+		obj->line = c->line;
+		if ((r = cfg_named_add(c->p, arr_field, n, obj)) < 0)
+			return r;
+		*ret = obj; /* new */
+	}
+	cfg_open(c, mode, obj);
+	return 0;
+}
+
 /* ---- one line ------------------------------------------------------------------------------- */
 
 struct cfg_line {
