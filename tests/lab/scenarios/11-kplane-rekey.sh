@@ -18,9 +18,10 @@ ALG=aes-cbc-256+hmac-sha256
 SEED=lab-seed-rekey
 OLD12=0x0000a012 OLD21=0x0000a021 # generation 1: r1 -> r2, r2 -> r1
 NEW12=0x0000b012 NEW21=0x0000b021 # generation 2
-COUNT=800     # echo requests of the continuous ping
-INTERVAL=0.05 # seconds between them: 40 s of traffic (the rekey takes 15-20 s under TCG)
-DEADLINE=240  # ping gives up after this many seconds
+COUNT=3000    # echo requests of the continuous ping
+INTERVAL=0.04 # seconds between them: 120 s of traffic (the rekey took 15-20 s on an idle
+              # host and over 40 s on a loaded one: the stream must outlast it)
+DEADLINE=480  # ping gives up after this many seconds
 
 lab_topology_seed001
 lab_counters_add r1 eth0
