@@ -6,6 +6,7 @@
 #include "nft.h"
 #include "nft_int.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -285,27 +286,6 @@ const struct nft_peer_counters *nft_counters_find(const struct nft_peer_counters
 	return NULL;
 }
 
-static int rule_counter(const struct nftnl_rule *r, uint64_t *pkts, uint64_t *bytes)
-{
-	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
-	struct nftnl_expr *e;
-	int found = 0;
-
-	if (!it)
-		return -ENOMEM;
-	while ((e = nftnl_expr_iter_next(it))) {
-		const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-
-		if (name && strcmp(name, "counter") == 0) {
-			*pkts = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
-			*bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
-			found++;
-		}
-	}
-	nftnl_expr_iter_destroy(it);
-	return found == 1 ? 0 : -EBADMSG;
-}
-
 static int add_counts(struct nft_counters_acc *acc, const char *kind, const struct nft_peer *peer,
 		      uint64_t pkts, uint64_t bytes)
 {
@@ -332,55 +312,140 @@ static int add_counts(struct nft_counters_acc *acc, const char *kind, const stru
 	return 0;
 }
 
+/*
+ * What a dumped rule tells us, read with libmnl alone. libnftnl 1.2.4 is not fit for
+ * hostile input here: it calls exit() on an attribute of the wrong size ("kernel ABI is
+ * broken") and dereferences a missing expression name; fuzz_nft_reply found both.
+ */
+struct rule_view {
+	const char *table;
+	const void *ud;
+	uint16_t udlen;
+	unsigned int counters;
+	uint64_t pkts, bytes;
+};
+
+/* NFTA_EXPR_DATA of a counter: packets and bytes, big-endian u64. */
+static int view_counter(const struct nlattr *data, struct rule_view *v)
+{
+	const struct nlattr *a;
+	bool have_pkts = false, have_bytes = false;
+
+	mnl_attr_for_each_nested(a, data) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type != NFTA_COUNTER_PACKETS && type != NFTA_COUNTER_BYTES)
+			continue;
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			return -EBADMSG;
+		if (type == NFTA_COUNTER_PACKETS) {
+			v->pkts = be64toh(mnl_attr_get_u64(a));
+			have_pkts = true;
+		} else {
+			v->bytes = be64toh(mnl_attr_get_u64(a));
+			have_bytes = true;
+		}
+	}
+	if (!have_pkts || !have_bytes)
+		return -EBADMSG;
+	v->counters++;
+	return 0;
+}
+
+/* One NFTA_LIST_ELEM of NFTA_RULE_EXPRESSIONS: a named expression; counters are read. */
+static int view_expr(const struct nlattr *elem, struct rule_view *v)
+{
+	const struct nlattr *a, *data = NULL;
+	const char *name = NULL;
+
+	if (mnl_attr_get_type(elem) != NFTA_LIST_ELEM)
+		return -EBADMSG;
+	mnl_attr_for_each_nested(a, elem) {
+		if (mnl_attr_get_type(a) == NFTA_EXPR_NAME) {
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+				return -EBADMSG;
+			name = mnl_attr_get_str(a);
+		} else if (mnl_attr_get_type(a) == NFTA_EXPR_DATA) {
+			data = a;
+		}
+	}
+	if (!name)
+		return -EBADMSG;
+	if (strcmp(name, "counter") != 0)
+		return 0;
+	return data ? view_counter(data, v) : -EBADMSG;
+}
+
+static int rule_view_parse(const struct nlmsghdr *nlh, struct rule_view *v)
+{
+	const struct nlattr *attr, *elem;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	mnl_attr_for_each(attr, nlh, sizeof(struct nfgenmsg)) {
+		switch (mnl_attr_get_type(attr)) {
+		case NFTA_RULE_TABLE:
+			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+				return -EBADMSG;
+			v->table = mnl_attr_get_str(attr);
+			break;
+		case NFTA_RULE_USERDATA:
+			v->ud = mnl_attr_get_payload(attr);
+			v->udlen = mnl_attr_get_payload_len(attr);
+			break;
+		case NFTA_RULE_EXPRESSIONS:
+			mnl_attr_for_each_nested(elem, attr) {
+				rc = view_expr(elem, v);
+				if (rc < 0)
+					return rc;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 int nft_rule_counters_parse(const struct nlmsghdr *nlh, struct nft_counters_acc *acc)
 {
-	struct nlmsghdr *copy = NULL;
-	struct nftnl_rule *r = NULL;
+	const struct nfgenmsg *nfg;
+	struct nlmsghdr *copy;
+	struct rule_view v;
 	struct nft_peer peer;
-	const char *table, *comment;
-	const void *ud;
-	uint32_t udlen = 0;
-	uint64_t pkts = 0, bytes = 0;
+	const char *comment;
 	char kind[16];
-	int rc = 0;
+	int rc;
 
 	if (nlh->nlmsg_type != NFT_TYPE(NFT_MSG_NEWRULE))
 		return 0;
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN || nlh->nlmsg_len > NFT_RULE_MSG_MAX)
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)) ||
+	    nlh->nlmsg_len > NFT_RULE_MSG_MAX)
 		return -EBADMSG;
 	/*
-	 * libnftnl checks strings only for being non-empty and libmnl walks attributes up to
-	 * the aligned message end: give it a copy with a zeroed tail, so that an unterminated
-	 * or cut string is read up to our zeros and never past the buffer.
+	 * libmnl walks attributes up to the ALIGNED message end, and a last message may come
+	 * without its padding: parse a copy with a zeroed tail so nothing is read past it.
 	 */
 	copy = calloc(1, MNL_ALIGN(nlh->nlmsg_len) + MNL_ALIGNTO);
-	r = nftnl_rule_alloc();
-	if (!copy || !r) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	if (!copy)
+		return -ENOMEM;
 	memcpy(copy, nlh, nlh->nlmsg_len);
-	if (nftnl_rule_nlmsg_parse(copy, r) < 0) {
-		rc = -EBADMSG;
+	nfg = mnl_nlmsg_get_payload(copy);
+	rc = rule_view_parse(copy, &v);
+	if (rc < 0)
 		goto out;
-	}
-	table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
-	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &udlen);
-	if (!table || strcmp(table, NFT_TABLE_NAME) != 0 ||
-	    nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY) != NFPROTO_INET || !ud)
+	rc = 0;
+	if (!v.table || strcmp(v.table, NFT_TABLE_NAME) != 0 || nfg->nfgen_family != NFPROTO_INET ||
+	    !v.ud)
 		goto out; /* not one of ours */
-	comment = nft_udata_comment(ud, udlen);
+	comment = nft_udata_comment(v.ud, v.udlen);
 	if (!comment || !parse_comment(comment, kind, sizeof(kind), &peer))
 		goto out;
 	if (strcmp(kind, "ike500") && strcmp(kind, "ike4500") && strcmp(kind, "espudp") &&
 	    strcmp(kind, "esp"))
 		goto out; /* not a counting rule */
-	rc = rule_counter(r, &pkts, &bytes);
-	if (rc == 0)
-		rc = add_counts(acc, kind, &peer, pkts, bytes);
+	rc = v.counters == 1 ? add_counts(acc, kind, &peer, v.pkts, v.bytes) : -EBADMSG;
 out:
-	if (r)
-		nftnl_rule_free(r); /* libnftnl's free does not take NULL */
 	free(copy);
 	return rc;
 }
