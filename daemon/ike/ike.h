@@ -180,4 +180,17 @@ int ike_child_select(const struct config *cfg, const struct ike_profile *prof,
 		     const struct ike_endpoints *ep, const struct ike_trace *tr,
 		     const struct config_interface **ret_tunnel);
 
+/* ---- proposals ---------------------------------------------------------------------------- */
+
+/*
+ * IKEv2 proposals offered and accepted on a local address: those of every `crypto ikev2
+ * policy` matching it, in configuration order, or the IOS default proposal when no policy is
+ * configured. Returns the count (up to max).
+ */
+size_t ike_v2_proposals(const struct config *cfg, const struct config_addr *local,
+			const struct config_ikev2_proposal **out, size_t max);
+/* An ipsec profile's transform-sets in order, or the IOS defaults when it names none. */
+size_t ike_transform_sets(const struct config_ipsec_profile *ip,
+			  const struct config_transform_set **out, size_t max);
+
 #endif /* IKEGW_IKE_H */

@@ -82,43 +82,7 @@ const struct config_isakmp_policy *sim_v1_policy(struct sim *s)
 
 /* ---- IKEv2 proposals ----------------------------------------------------------------------- */
 
-/* IOS default proposal, used when no crypto ikev2 policy is configured. */
-static const struct config_ikev2_proposal default_proposal = {
-	.name = "default",
-	.encr = { { CONFIG_ENCR_AES_CBC, 256 },
-		  { CONFIG_ENCR_AES_CBC, 192 },
-		  { CONFIG_ENCR_AES_CBC, 128 } },
-	.n_encr = 3,
-	.integ = { CONFIG_HASH_SHA512, CONFIG_HASH_SHA384, CONFIG_HASH_SHA256, CONFIG_HASH_SHA1,
-		   CONFIG_HASH_MD5 },
-	.n_integ = 5,
-	.groups = { 5, 2 },
-	.n_groups = 2,
-};
-
 #define MAX_PROPOSALS 64
-
-static size_t v2_proposals(const struct sim_side *side, const struct config_ikev2_proposal **out)
-{
-	const struct config *cfg = side->cfg;
-	size_t n = 0;
-
-	if (cfg->n_ikev2_policies == 0) {
-		out[0] = &default_proposal;
-		return 1;
-	}
-	for (size_t i = 0; i < cfg->n_ikev2_policies; i++) {
-		const struct config_ikev2_policy *pol = cfg->ikev2_policies[i];
-		bool local = pol->n_match_local == 0;
-
-		for (size_t j = 0; j < pol->n_match_local; j++)
-			local = local || ike_addr_equal(&pol->match_local[j], &side->ep.local);
-		for (size_t j = 0; local && j < pol->n_proposals && n < MAX_PROPOSALS; j++)
-			if (pol->proposals[j].proposal)
-				out[n++] = pol->proposals[j].proposal;
-	}
-	return n;
-}
 
 static bool aead(enum config_encr e)
 {
@@ -188,7 +152,8 @@ static void proposals_str(const struct config_ikev2_proposal *const *p, size_t n
 bool sim_v2_proposal(struct sim *s, char *buf, size_t len)
 {
 	const struct config_ikev2_proposal *ip[MAX_PROPOSALS], *rp[MAX_PROPOSALS];
-	size_t ni = v2_proposals(&s->i, ip), nr = v2_proposals(&s->r, rp);
+	size_t ni = ike_v2_proposals(s->i.cfg, &s->i.ep.local, ip, MAX_PROPOSALS);
+	size_t nr = ike_v2_proposals(s->r.cfg, &s->r.ep.local, rp, MAX_PROPOSALS);
 	char a[400], b[400];
 
 	for (size_t i = 0; i < ni; i++)
@@ -205,32 +170,6 @@ bool sim_v2_proposal(struct sim *s, char *buf, size_t len)
 }
 
 /* ---- ESP transform-sets ------------------------------------------------------------------ */
-
-/* IOS default transform sets, used by an ipsec profile without set transform-set. */
-static const struct config_transform_set default_ts[] = {
-	{ .name = "#$!default_transform_set_1",
-	  .encr = { CONFIG_ENCR_AES_CBC, 128 },
-	  .integ = CONFIG_HASH_SHA1 },
-	{ .name = "#$!default_transform_set_0",
-	  .encr = { CONFIG_ENCR_3DES, 0 },
-	  .integ = CONFIG_HASH_SHA1 },
-};
-
-static size_t ts_list(const struct config_ipsec_profile *ip,
-		      const struct config_transform_set **out, size_t max)
-{
-	size_t n = 0;
-
-	if (!ip || ip->n_transform_sets == 0) {
-		out[0] = &default_ts[0];
-		out[1] = &default_ts[1];
-		return 2;
-	}
-	for (size_t i = 0; i < ip->n_transform_sets && n < max; i++)
-		if (ip->transform_sets[i].ts)
-			out[n++] = ip->transform_sets[i].ts;
-	return n;
-}
 
 static void ts_str(const struct config_transform_set *t, char *buf, size_t len)
 {
@@ -286,7 +225,7 @@ static void ts_str(const struct config_transform_set *t, char *buf, size_t len)
 const char *sim_ts_text(const struct config_ipsec_profile *ip, char *buf, size_t len)
 {
 	const struct config_transform_set *ts[16];
-	size_t n = ts_list(ip, ts, 16), used = 0;
+	size_t n = ike_transform_sets(ip, ts, 16), used = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && used < len; i++) {
@@ -301,8 +240,8 @@ const char *sim_ts_text(const struct config_ipsec_profile *ip, char *buf, size_t
 bool sim_transforms(struct sim *s, const struct config_interface *rtun, char *buf, size_t len)
 {
 	const struct config_transform_set *it[16], *rt[16];
-	size_t ni = ts_list(s->tunnel->protection, it, 16);
-	size_t nr = ts_list(rtun->protection, rt, 16);
+	size_t ni = ike_transform_sets(s->tunnel->protection, it, 16);
+	size_t nr = ike_transform_sets(rtun->protection, rt, 16);
 	char a[400], b[400];
 
 	for (size_t j = 0; j < nr; j++) {
