@@ -1,0 +1,236 @@
+/*
+ * IKEv2 exchanges end to end between two engines in one process (fake kernel, virtual
+ * clock), in RFC 7296 notation:
+ *   A: HDR, SAi1, KEi, Ni -->  <-- B: HDR, SAr1, KEr, Nr
+ *   A: HDR, SK {IDi, AUTH, SAi2, TSi, TSr} -->  <-- B: HDR, SK {IDr, AUTH, SAr2, TSi, TSr}
+ * Then CREATE_CHILD_SA rekeys, INFORMATIONAL deletes and liveness checks, with assertions on
+ * what each side installed in its (fake) kernel.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "wire.h"
+#include "xchg.h"
+
+#define CFG_COMMON(SELF, PEER, TUNSRC, TUNDST, KEY, INIT, EXTRA)                                   \
+	"hostname R" TUNSRC "\n"                                                                    \
+	"crypto ikev2 proposal P\n"                                                                \
+	" encryption aes-cbc-256\n"                                                                \
+	" integrity sha256\n"                                                                      \
+	" group 14\n"                                                                              \
+	"crypto ikev2 policy POL\n"                                                                \
+	" proposal P\n"                                                                            \
+	"crypto ikev2 keyring KR\n"                                                                \
+	" peer X\n"                                                                                \
+	"  address " PEER "\n"                                                                     \
+	"  pre-shared-key " KEY "\n"                                                               \
+	"crypto ikev2 profile PR\n"                                                                \
+	" match identity remote address " PEER " 255.255.255.255\n"                                \
+	" authentication remote pre-share\n"                                                       \
+	" authentication local pre-share\n"                                                        \
+	" keyring local KR\n" EXTRA                                                                \
+	"crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac\n"                              \
+	"crypto ipsec profile IP\n"                                                                \
+	" set transform-set TS\n"                                                                  \
+	" set ikev2-profile PR\n"                                                                  \
+	"interface Tunnel1\n"                                                                      \
+	" ip address 10.0.0." TUNSRC " 255.255.255.0\n"                                            \
+	" tunnel source " SELF "\n"                                                                \
+	" tunnel destination " PEER "\n"                                                           \
+	" tunnel protection ipsec profile IP\n"                                                    \
+	" tunnel initiate " INIT "\n"
+
+static const char cfg_a[] = CFG_COMMON("192.0.2.1", "192.0.2.2", "1", "2", "s3cret", "always",
+				       " dpd 10 2 periodic\n");
+static const char cfg_b[] = CFG_COMMON("192.0.2.2", "192.0.2.1", "2", "1", "s3cret", "never",
+				       "");
+
+static void test_psk_up(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	if (x_ike_count(&p.a, "READY") != 1) {
+		x_log_dump(&p.a);
+		x_log_dump(&p.b);
+	}
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_ike_count(&p.b, "READY"), 1);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	x_assert_child_pair(&p);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.encr, WIRE_ENCR_AES_CBC);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.key_bits, 256);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.integ, WIRE_INTEG_HMAC_SHA2_256_128);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.enc_key_len, 32);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.integ_key_len, 32);
+	assert_true(x_log_has(&p.a, "Tunnel1 up"));
+	assert_true(x_log_has(&p.b, "Tunnel1 up"));
+	x_free(&p);
+}
+
+static void test_psk_mismatch(void **state)
+{
+	static const char b_bad[] = CFG_COMMON("192.0.2.2", "192.0.2.1", "2", "1", "other",
+					       "never", "");
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, b_bad, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 3);
+	assert_int_equal(x_ike_count(&p.a, "READY"), 0);
+	assert_int_equal(x_ike_count(&p.b, "READY"), 0);
+	assert_int_equal(x_sa_count(&p.a), 0);
+	assert_int_equal(x_sa_count(&p.b), 0);
+	assert_true(x_log_has(&p.b, "Verification of peer's authentication data FAILED"));
+	assert_true(x_log_has(&p.a, "AUTHENTICATION_FAILED"));
+	x_free(&p);
+}
+
+/* The child rekeys before its lifetime ends: new SAs in, old ones out, keys agree. */
+static void test_child_rekey(void **state)
+{
+	struct xpair p;
+	uint32_t old_out;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	old_out = x_sa_find(&p.a, false, 0)->sa.spi;
+	/* default lifetime 3600 s: the initiator rekeys at about 90 % */
+	x_run(&p, 3300);
+	if (x_sa_count(&p.a) != 2) {
+		x_log_dump(&p.a);
+		x_log_dump(&p.b);
+	}
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	assert_int_not_equal(x_sa_find(&p.a, false, 0)->sa.spi, old_out);
+	x_assert_child_pair(&p);
+	assert_true(x_log_has(&p.a, "CHILD_SA rekeyed"));
+	assert_true(x_log_has(&p.b, "CHILD_SA rekeyed"));
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	x_free(&p);
+}
+
+/* The IKE SA rekeys (default 86400 s) and its CHILD_SA moves over to the new one. */
+static void test_ike_rekey(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	x_run(&p, 86400);
+	assert_true(x_log_has(&p.a, "IKE SA rekeyed"));
+	assert_true(x_log_has(&p.b, "IKE SA rekeyed by the peer"));
+	assert_int_equal(x_ike_count(&p.a, NULL), 1);
+	assert_int_equal(x_ike_count(&p.b, NULL), 1);
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
+/* B goes silent: A's liveness checks give up, the SAs go, A keeps trying; B comes back and
+ * the tunnel is up again. */
+static void test_dpd_dead_and_back(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	p.b.drop_out = true;
+	x_run(&p, 60);
+	assert_true(x_log_has(&p.a, "peer is dead"));
+	assert_int_equal(x_sa_count(&p.a), 0);
+	assert_int_equal(x_ike_count(&p.a, "READY"), 0);
+	p.b.drop_out = false;
+	x_run(&p, 200);
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
+/* clear crypto sa: Delete goes out, both sides drop everything, the initiator comes back. */
+static void test_clear(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	assert_int_equal(ikev2_clear(p.b.e, NULL), 1);
+	x_run(&p, 1);
+	assert_int_equal(x_sa_count(&p.b), 0);
+	assert_int_equal(x_ike_count(&p.b, NULL), 0);
+	assert_true(x_log_has(&p.a, "peer deleted the IKE SA"));
+	x_run(&p, 30);
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
+/* The responder wants group 19: INVALID_KE_PAYLOAD, the initiator retries with it. */
+static void test_invalid_ke(void **state)
+{
+	struct xpair p;
+	char *b2 = strdup(cfg_b), *g;
+
+	(void)state;
+	g = strstr(b2, " group 14");
+	memcpy(g, " group 19", 9);
+	x_init(&p, "hostname A\n"
+		   "crypto ikev2 proposal P\n encryption aes-cbc-256\n integrity sha256\n"
+		   " group 14 19\n"
+		   "crypto ikev2 policy POL\n proposal P\n"
+		   "crypto ikev2 keyring KR\n peer X\n  address 192.0.2.2\n"
+		   "  pre-shared-key s3cret\n"
+		   "crypto ikev2 profile PR\n match identity remote address 192.0.2.2 "
+		   "255.255.255.255\n authentication remote pre-share\n"
+		   " authentication local pre-share\n keyring local KR\n"
+		   "crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac\n"
+		   "crypto ipsec profile IP\n set transform-set TS\n set ikev2-profile PR\n"
+		   "interface Tunnel1\n ip address 10.0.0.1 255.255.255.0\n"
+		   " tunnel source 192.0.2.1\n tunnel destination 192.0.2.2\n"
+		   " tunnel protection ipsec profile IP\n",
+	       b2, "192.0.2.1", "192.0.2.2");
+	free(b2);
+	x_run(&p, 5);
+	if (x_ike_count(&p.a, "READY") != 1) {
+		x_log_dump(&p.a);
+		x_log_dump(&p.b);
+	}
+	assert_true(x_log_has(&p.a, "INVALID_KE_PAYLOAD"));
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_psk_up),
+		cmocka_unit_test(test_psk_mismatch),
+		cmocka_unit_test(test_child_rekey),
+		cmocka_unit_test(test_ike_rekey),
+		cmocka_unit_test(test_dpd_dead_and_back),
+		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_invalid_ke),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

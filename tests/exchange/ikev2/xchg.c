@@ -1,0 +1,365 @@
+/*
+ * The exchange-test harness (xchg.h): engines, virtual clock, packet queue, fake kernel.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include <openssl/rand.h>
+
+#include "xchg.h"
+
+struct xpkt {
+	struct xpkt *next;
+	struct xnode *to;
+	struct ike_path path; /* as the receiver sees it */
+	size_t len;
+	uint8_t data[];
+};
+
+static struct xpair *pair_of(struct xnode *n)
+{
+	/* nodes are the first two members of the pair */
+	return n->name[0] == 'A' ? (struct xpair *)((char *)n - offsetof(struct xpair, a))
+				 : (struct xpair *)((char *)n - offsetof(struct xpair, b));
+}
+
+static uint64_t x_now(void *ctx)
+{
+	return pair_of(ctx)->now;
+}
+
+static int x_random(void *ctx, void *buf, size_t len)
+{
+	(void)ctx;
+	return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
+}
+
+static int x_send(void *ctx, const struct ike_path *path, const void *buf, size_t len)
+{
+	struct xnode *n = ctx;
+	struct xpair *p = pair_of(n);
+	struct xnode *to = n == &p->a ? &p->b : &p->a;
+	struct xpkt *k;
+
+	p->n_packets++;
+	if (n->drop_out)
+		return 0;
+	k = malloc(sizeof(*k) + len);
+	assert_non_null(k);
+	k->next = NULL;
+	k->to = to;
+	k->path.local = path->remote;
+	k->path.remote = path->local;
+	k->path.local_port = path->remote_port;
+	k->path.remote_port = path->local_port;
+	k->len = len;
+	memcpy(k->data, buf, len);
+	if (p->q_tail)
+		p->q_tail->next = k;
+	else
+		p->q_head = k;
+	p->q_tail = k;
+	return 0;
+}
+
+static void x_log(void *ctx, const struct ikev2_log *l)
+{
+	struct xnode *n = ctx;
+
+	n->log = realloc(n->log, (n->n_log + 1) * sizeof(*n->log));
+	assert_non_null(n->log);
+	n->log[n->n_log++] = strdup(l->text);
+	if (getenv("XCHG_VERBOSE"))
+		fprintf(stderr, "[%s] %s\n", n->name, l->text);
+}
+
+/* ---- fake kernel ---- */
+
+static int k_spi_alloc(void *ctx, uint32_t tunnel_id, const struct config_addr *src,
+		       const struct config_addr *dst, uint32_t *ret_spi)
+{
+	struct xnode *n = ctx;
+
+	(void)tunnel_id;
+	(void)src;
+	(void)dst;
+	*ret_spi = n->next_spi++;
+	return 0;
+}
+
+static int k_sa_add(void *ctx, const struct ike_kernel_sa *sa, char *err, size_t errlen)
+{
+	struct xnode *n = ctx;
+
+	if (n->fail_sa_add) {
+		snprintf(err, errlen, "fake kernel says no");
+		return -EINVAL;
+	}
+	for (int i = 0; i < XK_MAX; i++) {
+		struct xk_sa *s = &n->sas[i];
+
+		if (s->used)
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->used = true;
+		s->sa = *sa;
+		assert_true(sa->enc_key_len <= sizeof(s->enc));
+		assert_true(sa->integ_key_len <= sizeof(s->integ));
+		memcpy(s->enc, sa->enc_key, sa->enc_key_len);
+		if (sa->integ_key_len)
+			memcpy(s->integ, sa->integ_key, sa->integ_key_len);
+		s->sa.enc_key = s->enc;
+		s->sa.integ_key = s->integ;
+		n->n_add++;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static int k_sa_del(void *ctx, uint32_t tunnel_id, const struct config_addr *dst, uint32_t spi)
+{
+	struct xnode *n = ctx;
+
+	(void)tunnel_id;
+	(void)dst;
+	for (int i = 0; i < XK_MAX; i++) {
+		if (n->sas[i].used && n->sas[i].sa.spi == spi) {
+			n->sas[i].used = false;
+			n->n_del++;
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+static int k_sa_counters(void *ctx, uint32_t tunnel_id, const struct config_addr *dst,
+			 uint32_t spi, struct ike_kernel_counters *ret)
+{
+	struct xnode *n = ctx;
+
+	(void)tunnel_id;
+	(void)dst;
+	for (int i = 0; i < XK_MAX; i++) {
+		if (n->sas[i].used && n->sas[i].sa.spi == spi) {
+			*ret = n->sas[i].ctr;
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+static const struct ike_kernel_ops kops_template = {
+	.spi_alloc = k_spi_alloc,
+	.sa_add = k_sa_add,
+	.sa_del = k_sa_del,
+	.sa_counters = k_sa_counters,
+};
+
+static struct ike_kernel_ops kops_a, kops_b;
+
+static void node_init(struct xnode *n, const char *name, struct config *cfg,
+		      struct pki_store *store, const char *addr, struct ike_kernel_ops *ops,
+		      uint32_t spi_base)
+{
+	struct ikev2_env env = { 0 };
+
+	n->name = name;
+	n->cfg = cfg;
+	n->store = store;
+	n->addr.family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, addr, &n->addr.v4), 1);
+	n->next_spi = spi_base;
+	*ops = kops_template;
+	ops->ctx = n;
+	env.ctx = n;
+	env.now = x_now;
+	env.random = x_random;
+	env.send = x_send;
+	env.kernel = ops;
+	env.log = x_log;
+	assert_int_equal(ikev2_new(&env, &n->e), 0);
+	ikev2_set_debug(n->e, true);
+}
+
+void x_init_cfg(struct xpair *p, struct config *ca, struct pki_store *sa, struct config *cb,
+		struct pki_store *sb, const char *addr_a, const char *addr_b)
+{
+	memset(p, 0, sizeof(*p));
+	p->now = 1000000;
+	node_init(&p->a, "A", ca, sa, addr_a, &kops_a, 0xa0000001);
+	node_init(&p->b, "B", cb, sb, addr_b, &kops_b, 0xb0000001);
+	assert_int_equal(ikev2_set_config(p->a.e, ca, sa), 0);
+	assert_int_equal(ikev2_set_config(p->b.e, cb, sb), 0);
+}
+
+static struct config *load(const char *name, const char *text)
+{
+	struct config_diag d;
+	struct config *c = NULL;
+
+	config_diag_init(&d);
+	if (config_load_buffer(name, NULL, text, strlen(text), &c, &d) < 0) {
+		config_diag_print(&d, stderr);
+		fail_msg("config %s does not load", name);
+	}
+	config_diag_clear(&d);
+	return c;
+}
+
+void x_init(struct xpair *p, const char *cfg_a, const char *cfg_b, const char *addr_a,
+	    const char *addr_b)
+{
+	x_init_cfg(p, load("A", cfg_a), NULL, load("B", cfg_b), NULL, addr_a, addr_b);
+}
+
+static void node_free(struct xnode *n)
+{
+	ikev2_free(n->e);
+	config_free(n->cfg);
+	pki_store_free(n->store);
+	for (size_t i = 0; i < n->n_log; i++)
+		free(n->log[i]);
+	free(n->log);
+}
+
+void x_free(struct xpair *p)
+{
+	while (p->q_head) {
+		struct xpkt *k = p->q_head;
+
+		p->q_head = k->next;
+		free(k);
+	}
+	node_free(&p->a);
+	node_free(&p->b);
+}
+
+void x_run(struct xpair *p, uint64_t horizon_s)
+{
+	uint64_t end = p->now + horizon_s * 1000000ull;
+
+	for (int guard = 0; guard < 100000; guard++) {
+		uint64_t ta, tb, t;
+
+		if (p->q_head) {
+			struct xpkt *k = p->q_head;
+
+			p->q_head = k->next;
+			if (!p->q_head)
+				p->q_tail = NULL;
+			ikev2_input(k->to->e, &k->path, k->data, k->len);
+			free(k);
+			continue;
+		}
+		ta = ikev2_next_timeout(p->a.e);
+		tb = ikev2_next_timeout(p->b.e);
+		t = ta < tb ? ta : tb;
+		if (t == UINT64_MAX || t > end) {
+			p->now = end;
+			return;
+		}
+		if (t > p->now)
+			p->now = t;
+		ikev2_run_timers(p->a.e);
+		ikev2_run_timers(p->b.e);
+	}
+	fail_msg("x_run: no quiescence");
+}
+
+size_t x_sa_count(const struct xnode *n)
+{
+	size_t c = 0;
+
+	for (int i = 0; i < XK_MAX; i++)
+		c += n->sas[i].used;
+	return c;
+}
+
+const struct xk_sa *x_sa_find(const struct xnode *n, bool inbound, size_t idx)
+{
+	for (int i = 0; i < XK_MAX; i++)
+		if (n->sas[i].used && n->sas[i].sa.inbound == inbound && idx-- == 0)
+			return &n->sas[i];
+	return NULL;
+}
+
+const struct xk_sa *x_sa_by_spi(const struct xnode *n, uint32_t spi)
+{
+	for (int i = 0; i < XK_MAX; i++)
+		if (n->sas[i].used && n->sas[i].sa.spi == spi)
+			return &n->sas[i];
+	return NULL;
+}
+
+struct count_ctx {
+	const char *state;
+	size_t n;
+};
+
+static void count_cb(void *userdata, const struct ikev2_sa_info *info)
+{
+	struct count_ctx *c = userdata;
+
+	if (!c->state || strcmp(info->state, c->state) == 0)
+		c->n++;
+}
+
+size_t x_ike_count(const struct xnode *n, const char *state)
+{
+	struct count_ctx c = { .state = state };
+
+	ikev2_foreach_sa(n->e, count_cb, &c);
+	return c.n;
+}
+
+bool x_log_has(const struct xnode *n, const char *needle)
+{
+	for (size_t i = 0; i < n->n_log; i++)
+		if (strstr(n->log[i], needle))
+			return true;
+	return false;
+}
+
+void x_log_dump(const struct xnode *n)
+{
+	for (size_t i = 0; i < n->n_log; i++)
+		fprintf(stderr, "[%s] %s\n", n->name, n->log[i]);
+}
+
+static void assert_same_keys(const struct xk_sa *out, const struct xk_sa *in)
+{
+	assert_non_null(out);
+	assert_non_null(in);
+	assert_int_equal(out->sa.spi, in->sa.spi);
+	assert_int_equal(out->sa.encr, in->sa.encr);
+	assert_int_equal(out->sa.integ, in->sa.integ);
+	assert_int_equal(out->sa.enc_key_len, in->sa.enc_key_len);
+	assert_memory_equal(out->enc, in->enc, out->sa.enc_key_len);
+	assert_int_equal(out->sa.integ_key_len, in->sa.integ_key_len);
+	if (out->sa.integ_key_len)
+		assert_memory_equal(out->integ, in->integ, out->sa.integ_key_len);
+	/* the two directions never share keys */
+}
+
+void x_assert_child_pair(const struct xpair *p)
+{
+	for (size_t i = 0; i < 2; i++) {
+		const struct xnode *from = i ? &p->b : &p->a, *to = i ? &p->a : &p->b;
+
+		for (size_t j = 0;; j++) {
+			const struct xk_sa *out = x_sa_find(from, false, j);
+
+			if (!out)
+				break;
+			assert_same_keys(out, x_sa_by_spi(to, out->sa.spi));
+			assert_true(x_sa_by_spi(to, out->sa.spi)->sa.inbound);
+		}
+	}
+}

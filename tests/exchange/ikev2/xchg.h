@@ -1,0 +1,69 @@
+/*
+ * Exchange-test harness: two IKEv2 engines back to back in one process, a virtual clock, a
+ * packet queue between them (with loss on demand) and a fake kernel per side that records the
+ * SAs the engine installs, so tests can assert on keys, SPIs and counters.
+ */
+#ifndef IKEGW_XCHG_H
+#define IKEGW_XCHG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "ikev2.h"
+#include "pki.h"
+
+#define XK_MAX 32
+
+struct xk_sa {
+	bool used;
+	struct ike_kernel_sa sa; /* key pointers into the bytes below */
+	uint8_t enc[64], integ[64];
+	struct ike_kernel_counters ctr;
+};
+
+struct xnode {
+	const char *name;
+	struct ikev2 *e;
+	struct config *cfg;
+	struct pki_store *store;
+	struct config_addr addr; /* its outer address */
+	struct xk_sa sas[XK_MAX];
+	uint32_t next_spi;
+	unsigned n_add, n_del;
+	char **log;
+	size_t n_log;
+	bool drop_out; /* its packets vanish (a dead peer) */
+	bool fail_sa_add;
+};
+
+struct xpair {
+	struct xnode a, b;
+	uint64_t now;
+	unsigned n_packets;
+	struct xpkt *q_head, *q_tail;
+};
+
+/* Loads both configs (text) and builds the engines; addresses from "a.b.c.d". */
+void x_init(struct xpair *p, const char *cfg_a, const char *cfg_b, const char *addr_a,
+	    const char *addr_b);
+/* Same with already loaded models (ownership taken) and stores. */
+void x_init_cfg(struct xpair *p, struct config *ca, struct pki_store *sa, struct config *cb,
+		struct pki_store *sb, const char *addr_a, const char *addr_b);
+void x_free(struct xpair *p);
+/* Deliver packets and fire timers until nothing is queued and no timer is due before
+ * now + horizon_s seconds; the clock jumps to each next timer. */
+void x_run(struct xpair *p, uint64_t horizon_s);
+/* Installed SAs of a node. */
+size_t x_sa_count(const struct xnode *n);
+const struct xk_sa *x_sa_find(const struct xnode *n, bool inbound, size_t i);
+const struct xk_sa *x_sa_by_spi(const struct xnode *n, uint32_t spi);
+/* IKE SAs of an engine in a given state ("READY"). */
+size_t x_ike_count(const struct xnode *n, const char *state);
+bool x_log_has(const struct xnode *n, const char *needle);
+void x_log_dump(const struct xnode *n);
+/* The two nodes agree on the CHILD_SA keys both ways. */
+void x_assert_child_pair(const struct xpair *p);
+
+#endif
