@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 #include "ike_kernel.h"
@@ -49,6 +50,8 @@ struct ikev2_env {
 	int (*send)(void *ctx, const struct ike_path *path, const void *buf, size_t len);
 	const struct ike_kernel_ops *kernel;
 	void (*log)(void *ctx, const struct ikev2_log *entry);
+	/* Optional: the wall clock for certificate validity (NULL: the real time). */
+	time_t (*wall)(void *ctx);
 };
 
 struct ikev2;

@@ -533,7 +533,8 @@ static int check_peer_cert(struct ikev2_sa *sa, const struct pki_cert *cert,
 		return -EACCES;
 	}
 	if (!e->store || ike_validate_peer_cert(e->store, &sa->prof, &ep, cert,
-						(const struct pki_cert *const *)chain, n, 0, &tr,
+						(const struct pki_cert *const *)chain, n,
+						e->env.wall ? e->env.wall(e->env.ctx) : 0, &tr,
 						&tp, &err) < 0) {
 		ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed",
 			  "certificate of the peer is not valid for profile %s: %s",
@@ -749,6 +750,14 @@ static void refuse(struct ikev2_sa *sa, uint32_t msgid, uint16_t type, const cha
 	ike_timer_arm(&sa->e->timers, &sa->life_timer, ikev2_now(sa->e) + 5000000);
 }
 
+static void refuse_quiet(struct ikev2_sa *sa, uint32_t msgid, const char *why)
+{
+	ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed", "IKE_AUTH refused: %s", why);
+	ikev2_send_notify_response(sa, WIRE_EX2_IKE_AUTH, msgid, WIRE_N2_AUTHENTICATION_FAILED,
+				   NULL, 0);
+	ike_timer_arm(&sa->e->timers, &sa->life_timer, ikev2_now(sa->e) + 5000000);
+}
+
 void ikev2_auth_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid)
 {
 	struct ikev2 *e = sa->e;
@@ -802,9 +811,8 @@ void ikev2_auth_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid)
 	if (is_cert_auth(am) && (peer_certs(sa, m, &cert, chain, &nchain) < 0 ||
 				 check_peer_cert(sa, cert, chain, nchain, &id, idp) < 0)) {
 		free_certs(cert, chain, nchain);
-		ikev2_debug(sa, "Verification of peer's authentication data FAILED");
-		return refuse(sa, msgid, WIRE_N2_AUTHENTICATION_FAILED,
-			      "the peer's certificate is not acceptable");
+		/* the validation traced its IOS lines already */
+		return refuse_quiet(sa, msgid, "the peer's certificate is not acceptable");
 	}
 	r = verify_auth(sa, idp, authp, &id, cert);
 	free_certs(cert, chain, nchain);

@@ -35,6 +35,13 @@ static uint64_t x_now(void *ctx)
 	return pair_of(ctx)->now;
 }
 
+static time_t x_wall(void *ctx)
+{
+	time_t w = pair_of(ctx)->wall;
+
+	return w ? w : time(NULL);
+}
+
 static int x_random(void *ctx, void *buf, size_t len)
 {
 	(void)ctx;
@@ -184,6 +191,7 @@ static void node_init(struct xnode *n, const char *name, struct config *cfg,
 	env.send = x_send;
 	env.kernel = ops;
 	env.log = x_log;
+	env.wall = x_wall;
 	assert_int_equal(ikev2_new(&env, &n->e), 0);
 	ikev2_set_debug(n->e, true);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 #include "ikev2.h"
@@ -41,6 +42,7 @@ struct xnode {
 struct xpair {
 	struct xnode a, b;
 	uint64_t now;
+	time_t wall; /* certificate validity clock, 0: real time */
 	unsigned n_packets;
 	struct xpkt *q_head, *q_tail;
 };
