@@ -1,0 +1,64 @@
+/*
+ * The runtime's state, shared by gw.c (loop, engine glue, reload), gw_tunnels.c (kernel
+ * objects per tunnel) and gw_ctl.c (control commands).
+ */
+#ifndef IKEGW_GW_INTERNAL_H
+#define IKEGW_GW_INTERNAL_H
+
+#include "gw.h"
+#include "gw_show.h"
+#include "ikev2.h"
+#include "kernel.h"
+
+/* One `interface TunnelN` of the running configuration and its kernel objects. */
+struct gw_tunnel {
+	const struct config_interface *iface; /* in the configuration it was planned from */
+	struct kernel_tunnel_plan plan;
+	bool planned; /* the plan is valid (else: logged, never built) */
+	bool ready;   /* kernel objects built */
+};
+
+struct gw {
+	sd_event *ev;
+	struct gw_logger log;
+	char *config_path;
+	struct config *cfg;
+	struct pki_store *pki;
+	struct config *empty_cfg; /* what the engine runs on while stopping */
+	struct kernel *kernel;
+	struct ikev2 *ike;
+	struct ikev2_env env;
+	struct gw_transport *transport;
+	struct xfrm_events *xev;
+	sd_event_source *xev_src;
+	sd_event_source *timer;
+	sd_event_source *sig[3];
+	struct ctl_server *ctl;
+	struct gw_tunnel *tunnels;
+	size_t n_tunnels;
+	char status[128];
+	bool stopping;
+};
+
+/* After anything that may have changed the engine: re-arm its timer, update STATUS=. */
+void gw_after_event(struct gw *gw);
+uint64_t gw_now(void);
+void gw_show_ctx_init(struct gw *gw, struct gw_show_ctx *c);
+
+/* gw_tunnels.c */
+/* Plans for every tunnel of cfg (a tunnel whose plan fails is logged and stays unplanned). */
+int gw_tunnels_plan(struct gw *gw, const struct config *cfg, struct gw_tunnel **ret, size_t *ret_n);
+void gw_tunnels_free(struct gw_tunnel *v, size_t n);
+/* Builds one tunnel's kernel objects; logs a failure (ready stays false). */
+void gw_tunnel_build(struct gw *gw, struct gw_tunnel *t);
+void gw_tunnel_destroy(struct gw *gw, const struct gw_tunnel *t);
+/* Moves the kernel from the running tunnels to next: unchanged ones are left alone. */
+void gw_tunnels_diff(struct gw *gw, struct gw_tunnel *next, size_t n_next);
+/* Our nftables table for the running tunnels; logs a failure. */
+void gw_nft_apply(struct gw *gw);
+
+/* gw_ctl.c: the control socket (when the ctl library is built in). */
+int gw_ctl_open(struct gw *gw, const char *path, char *err, size_t errlen);
+void gw_ctl_close(struct gw *gw);
+
+#endif /* IKEGW_GW_INTERNAL_H */

@@ -1,0 +1,778 @@
+/*
+ * JSON of `show crypto ipsec sa`, `show crypto ikev2 sa`, `show crypto session`,
+ * `show crypto ikev2 profile` and `show crypto pki ...`. Per-tunnel packet totals are the
+ * engine's retired counters plus the kernel's counters of every SA still installed, so they
+ * survive rekeys and equal what the kernel counted.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "gw_show.h"
+#include "wire_types.h"
+
+/* ---- a copy of the engine's state (its infos are valid during the callback only) ---- */
+
+struct sa_copy {
+	struct ikev2_sa_info info; /* children and string pointers redirected to the copies */
+	char state[32], profile[128];
+	struct ikev2_child_info *children;
+};
+
+struct sa_list {
+	struct sa_copy *v;
+	size_t n;
+	bool nomem;
+};
+
+static void collect_cb(void *userdata, const struct ikev2_sa_info *info)
+{
+	struct sa_list *l = userdata;
+	struct sa_copy *v, *s;
+
+	if (l->nomem)
+		return;
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v) {
+		l->nomem = true;
+		return;
+	}
+	l->v = v;
+	s = &l->v[l->n];
+	memset(s, 0, sizeof(*s));
+	s->info = *info;
+	snprintf(s->state, sizeof(s->state), "%s", info->state ? info->state : "UNKNOWN");
+	snprintf(s->profile, sizeof(s->profile), "%s", info->profile ? info->profile : "");
+	s->info.state = s->state;
+	s->info.profile = info->profile ? s->profile : NULL;
+	if (info->n_children) {
+		s->children = calloc(info->n_children, sizeof(*s->children));
+		if (!s->children) {
+			l->nomem = true;
+			return;
+		}
+		memcpy(s->children, info->children, info->n_children * sizeof(*s->children));
+	}
+	s->info.children = s->children;
+	l->n++;
+}
+
+static void sa_list_free(struct sa_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].children);
+	free(l->v);
+}
+
+static int sa_list_get(const struct gw_show_ctx *c, struct sa_list *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (c->ike)
+		ikev2_foreach_sa(c->ike, collect_cb, ret);
+	if (ret->nomem) {
+		sa_list_free(ret);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- small formatters ---- */
+
+static struct json_object *addr_json(const struct config_addr *a)
+{
+	char buf[CONFIG_ADDR_STRLEN];
+
+	if (a->family == 0)
+		return NULL;
+	return json_object_new_string(config_addr_str(a, buf, sizeof(buf)));
+}
+
+static struct json_object *spi32_json(uint32_t spi)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "0x%08" PRIx32, spi);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *spi64_json(const uint8_t spi[8])
+{
+	char buf[17];
+
+	for (int i = 0; i < 8; i++)
+		snprintf(buf + 2 * i, 3, "%02x", spi[i]);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *u64_json(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static const char *tunnel_name(const struct config *cfg, uint32_t id, char *buf, size_t len)
+{
+	for (size_t i = 0; cfg && i < cfg->n_tunnels; i++)
+		if (cfg->tunnels[i]->tunnel_number == id)
+			return cfg->tunnels[i]->name;
+	snprintf(buf, len, "Tunnel%" PRIu32, id);
+	return buf;
+}
+
+static bool addr_equal(const struct config_addr *a, const struct config_addr *b)
+{
+	if (a->family != b->family || a->family == 0)
+		return false;
+	return a->family == AF_INET ? a->v4.s_addr == b->v4.s_addr
+				    : memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0;
+}
+
+const char *gw_ios_transform(uint16_t encr, uint16_t key_bits, uint16_t integ, char *buf,
+			     size_t len)
+{
+	char e[32];
+	const char *i;
+
+	switch (encr) {
+	case WIRE_ENCR_AES_CBC:
+		if (key_bits == 128 || key_bits == 0)
+			snprintf(e, sizeof(e), "esp-aes");
+		else
+			snprintf(e, sizeof(e), "esp-%u-aes", key_bits);
+		break;
+	case WIRE_ENCR_AES_GCM_16:
+		if (key_bits == 128 || key_bits == 0)
+			snprintf(e, sizeof(e), "esp-gcm");
+		else
+			snprintf(e, sizeof(e), "esp-gcm %u", key_bits);
+		break;
+	case WIRE_ENCR_CHACHA20_POLY1305:
+		snprintf(e, sizeof(e), "esp-chacha20-poly1305");
+		break;
+	case WIRE_ENCR_3DES:
+		snprintf(e, sizeof(e), "esp-3des");
+		break;
+	case WIRE_ENCR_DES:
+		snprintf(e, sizeof(e), "esp-des");
+		break;
+	case WIRE_ENCR_NULL:
+		snprintf(e, sizeof(e), "esp-null");
+		break;
+	default:
+		snprintf(e, sizeof(e), "esp-encr-%u", encr);
+	}
+	switch (integ) {
+	case WIRE_INTEG_NONE:
+		i = NULL;
+		break;
+	case WIRE_INTEG_HMAC_MD5_96:
+		i = "esp-md5-hmac";
+		break;
+	case WIRE_INTEG_HMAC_SHA1_96:
+		i = "esp-sha-hmac";
+		break;
+	case WIRE_INTEG_HMAC_SHA2_256_128:
+		i = "esp-sha256-hmac";
+		break;
+	case WIRE_INTEG_HMAC_SHA2_384_192:
+		i = "esp-sha384-hmac";
+		break;
+	case WIRE_INTEG_HMAC_SHA2_512_256:
+		i = "esp-sha512-hmac";
+		break;
+	default:
+		i = "";
+	}
+	if (!i)
+		snprintf(buf, len, "%s", e);
+	else if (i[0])
+		snprintf(buf, len, "%s %s", e, i);
+	else
+		snprintf(buf, len, "%s esp-integ-%u", e, integ);
+	return buf;
+}
+
+/* IOS words of `show crypto ikev2 sa detail`. */
+static const char *ios_encr(uint16_t encr)
+{
+	switch (encr) {
+	case WIRE_ENCR_AES_CBC:
+		return "AES-CBC";
+	case WIRE_ENCR_AES_GCM_16:
+		return "AES-GCM";
+	case WIRE_ENCR_CHACHA20_POLY1305:
+		return "CHACHA20-POLY1305";
+	case WIRE_ENCR_3DES:
+		return "3DES";
+	case WIRE_ENCR_DES:
+		return "DES";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *ios_prf(uint16_t prf)
+{
+	switch (prf) {
+	case WIRE_PRF_HMAC_MD5:
+		return "MD5";
+	case WIRE_PRF_HMAC_SHA1:
+		return "SHA1";
+	case WIRE_PRF_HMAC_SHA2_256:
+		return "SHA256";
+	case WIRE_PRF_HMAC_SHA2_384:
+		return "SHA384";
+	case WIRE_PRF_HMAC_SHA2_512:
+		return "SHA512";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *ios_integ(uint16_t integ)
+{
+	switch (integ) {
+	case WIRE_INTEG_NONE:
+		return "None";
+	case WIRE_INTEG_HMAC_MD5_96:
+		return "MD596";
+	case WIRE_INTEG_HMAC_SHA1_96:
+		return "SHA96";
+	case WIRE_INTEG_HMAC_SHA2_256_128:
+		return "SHA256";
+	case WIRE_INTEG_HMAC_SHA2_384_192:
+		return "SHA384";
+	case WIRE_INTEG_HMAC_SHA2_512_256:
+		return "SHA512";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *ios_auth(enum config_auth a)
+{
+	switch (a) {
+	case CONFIG_AUTH_PSK:
+		return "PSK";
+	case CONFIG_AUTH_RSA_SIG:
+		return "RSA";
+	case CONFIG_AUTH_ECDSA_SIG:
+		return "ECDSA";
+	default:
+		return "none";
+	}
+}
+
+static uint64_t seconds_since(const struct gw_show_ctx *c, uint64_t us)
+{
+	return us && c->now_us > us ? (c->now_us - us) / 1000000u : 0;
+}
+
+/* ---- show crypto ipsec sa ---- */
+
+struct dir_totals {
+	uint64_t pkts, bytes, replay, integrity;
+};
+
+static void totals_add(struct dir_totals *t, const struct ike_kernel_counters *k)
+{
+	t->pkts += k->packets;
+	t->bytes += k->bytes;
+	t->replay += k->replay_errors;
+	t->integrity += k->integrity_errors;
+}
+
+/* The kernel's counters of one SA; zeros when it is gone (a race with a rekey). */
+static void sa_counters(const struct gw_show_ctx *c, uint32_t tunnel_id,
+			const struct config_addr *dst, uint32_t spi,
+			struct ike_kernel_counters *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (!c->kops || !c->kops->sa_counters || spi == 0 ||
+	    c->kops->sa_counters(c->kops->ctx, tunnel_id, dst, spi, ret) < 0)
+		memset(ret, 0, sizeof(*ret));
+}
+
+static struct json_object *child_sa_json(const struct gw_show_ctx *c, const struct sa_copy *s,
+					 const struct ikev2_child_info *ch, struct dir_totals *out,
+					 struct dir_totals *in)
+{
+	struct json_object *o = json_object_new_object();
+	struct ike_kernel_counters kin, kout;
+	uint64_t age = seconds_since(c, ch->established_us);
+	char tf[64];
+
+	sa_counters(c, ch->tunnel_id, &s->info.path.local, ch->spi_in, &kin);
+	sa_counters(c, ch->tunnel_id, &s->info.path.remote, ch->spi_out, &kout);
+	totals_add(in, &kin);
+	totals_add(out, &kout);
+	json_object_object_add(o, "spi_in", spi32_json(ch->spi_in));
+	json_object_object_add(o, "spi_out", spi32_json(ch->spi_out));
+	json_object_object_add(o, "transform",
+			       json_object_new_string(gw_ios_transform(ch->encr, ch->key_bits,
+								       ch->integ, tf, sizeof(tf))));
+	json_object_object_add(o, "mode", json_object_new_string("tunnel"));
+	json_object_object_add(o, "lifetime_left",
+			       u64_json(ch->lifetime_s > age ? ch->lifetime_s - age : 0));
+	json_object_object_add(o, "udp_encap", json_object_new_boolean(ch->udp_encap));
+	json_object_object_add(o, "esn", json_object_new_boolean(ch->esn));
+	json_object_object_add(o, "state",
+			       json_object_new_string(ch->rekeyed ? "rekeyed" : "active"));
+	json_object_object_add(o, "encaps_pkts", u64_json(kout.packets));
+	json_object_object_add(o, "encaps_bytes", u64_json(kout.bytes));
+	json_object_object_add(o, "decaps_pkts", u64_json(kin.packets));
+	json_object_object_add(o, "decaps_bytes", u64_json(kin.bytes));
+	json_object_object_add(o, "errors_replay", u64_json(kin.replay_errors));
+	json_object_object_add(o, "errors_integrity", u64_json(kin.integrity_errors));
+	return o;
+}
+
+static struct json_object *link_json(const struct vti_link_info *l)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ifindex", json_object_new_int(l->ifindex));
+	json_object_object_add(o, "admin_up", json_object_new_boolean(l->flags & IFF_UP));
+	json_object_object_add(o, "oper_up", json_object_new_boolean(l->flags & IFF_RUNNING));
+	json_object_object_add(o, "mtu", u64_json(l->mtu));
+	if (l->has_stats) {
+		json_object_object_add(o, "rx_packets", u64_json(l->stats.rx_packets));
+		json_object_object_add(o, "tx_packets", u64_json(l->stats.tx_packets));
+		json_object_object_add(o, "rx_bytes", u64_json(l->stats.rx_bytes));
+		json_object_object_add(o, "tx_bytes", u64_json(l->stats.tx_bytes));
+		json_object_object_add(o, "rx_errors", u64_json(l->stats.rx_errors));
+		json_object_object_add(o, "tx_errors", u64_json(l->stats.tx_errors));
+		json_object_object_add(o, "rx_dropped", u64_json(l->stats.rx_dropped));
+		json_object_object_add(o, "tx_dropped", u64_json(l->stats.tx_dropped));
+	}
+	return o;
+}
+
+static struct json_object *tunnel_json(const struct gw_show_ctx *c, const struct sa_list *l,
+				       const struct config_interface *t)
+{
+	struct json_object *o = json_object_new_object(), *sas = json_object_new_array();
+	struct ikev2_tunnel_info ti;
+	struct dir_totals in = { 0 }, out = { 0 };
+	struct vti_link_info li;
+
+	memset(&ti, 0, sizeof(ti));
+	if (!c->ike || ikev2_tunnel_info(c->ike, t->tunnel_number, &ti) < 0)
+		memset(&ti, 0, sizeof(ti));
+	totals_add(&in, &ti.retired_in);
+	totals_add(&out, &ti.retired_out);
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t j = 0; j < l->v[i].info.n_children; j++)
+			if (l->v[i].children[j].tunnel_id == t->tunnel_number)
+				json_object_array_add(sas, child_sa_json(c, &l->v[i],
+									 &l->v[i].children[j], &out,
+									 &in));
+	json_object_object_add(o, "interface", json_object_new_string(t->name));
+	json_object_object_add(o, "peer", addr_json(&t->destination));
+	json_object_object_add(o, "local", addr_json(&t->source));
+	json_object_object_add(o, "status", json_object_new_string(ti.up ? "up" : "down"));
+	json_object_object_add(o, "encaps_pkts", u64_json(out.pkts));
+	json_object_object_add(o, "decaps_pkts", u64_json(in.pkts));
+	json_object_object_add(o, "encaps_bytes", u64_json(out.bytes));
+	json_object_object_add(o, "decaps_bytes", u64_json(in.bytes));
+	json_object_object_add(o, "errors_replay", u64_json(in.replay));
+	json_object_object_add(o, "errors_integrity", u64_json(in.integrity));
+	json_object_object_add(o, "last_rekey",
+			       ti.last_rekey_us ? u64_json(seconds_since(c, ti.last_rekey_us))
+						: NULL);
+	json_object_object_add(o, "rekeys", u64_json(ti.rekeys));
+	json_object_object_add(o, "protection",
+			       t->protection_name ? json_object_new_string(t->protection_name)
+						  : NULL);
+	if (c->link && c->link(c->link_ctx, t->name, &li) == 0)
+		json_object_object_add(o, "link", link_json(&li));
+	json_object_object_add(o, "sas", sas);
+	return o;
+}
+
+struct json_object *gw_show_ipsec_sa(const struct gw_show_ctx *c, const char *only_tunnel,
+				     bool *ret_unknown)
+{
+	const struct config_interface *only = NULL;
+	struct json_object *o, *tunnels;
+	struct sa_list l;
+
+	*ret_unknown = false;
+	if (only_tunnel) {
+		only = c->cfg ? config_find_interface(c->cfg, only_tunnel) : NULL;
+		if (!only || !only->is_tunnel) {
+			*ret_unknown = true;
+			return NULL;
+		}
+	}
+	if (sa_list_get(c, &l) < 0)
+		return NULL;
+	o = json_object_new_object();
+	tunnels = json_object_new_array();
+	for (size_t i = 0; c->cfg && i < c->cfg->n_tunnels; i++)
+		if (!only || c->cfg->tunnels[i] == only)
+			json_object_array_add(tunnels, tunnel_json(c, &l, c->cfg->tunnels[i]));
+	json_object_object_add(o, "command", json_object_new_string("show crypto ipsec sa"));
+	json_object_object_add(o, "tunnels", tunnels);
+	sa_list_free(&l);
+	return o;
+}
+
+/* ---- show crypto ikev2 sa ---- */
+
+static struct json_object *ikev2_sa_json(const struct gw_show_ctx *c, const struct sa_copy *s,
+					 bool detail)
+{
+	const struct ikev2_sa_info *in = &s->info;
+	struct json_object *o = json_object_new_object(), *ch = json_object_new_array();
+	char nbuf[32], tf[64];
+
+	json_object_object_add(o, "tunnel_id", u64_json(in->id));
+	json_object_object_add(o, "local", addr_json(&in->path.local));
+	json_object_object_add(o, "remote", addr_json(&in->path.remote));
+	json_object_object_add(o, "local_port", json_object_new_int(in->path.local_port));
+	json_object_object_add(o, "remote_port", json_object_new_int(in->path.remote_port));
+	json_object_object_add(o, "state", json_object_new_string(in->state));
+	json_object_object_add(o, "profile",
+			       in->profile ? json_object_new_string(in->profile) : NULL);
+	json_object_object_add(o, "local_id", json_object_new_string(in->local_id));
+	json_object_object_add(o, "remote_id", json_object_new_string(in->remote_id));
+	json_object_object_add(o, "initiator_spi", spi64_json(in->ispi));
+	json_object_object_add(o, "responder_spi", spi64_json(in->rspi));
+	json_object_object_add(o, "role",
+			       json_object_new_string(in->initiator ? "initiator" : "responder"));
+	json_object_object_add(o, "encr", json_object_new_string(ios_encr(in->encr)));
+	json_object_object_add(o, "key_bits", json_object_new_int(in->key_bits));
+	json_object_object_add(o, "prf", json_object_new_string(ios_prf(in->prf)));
+	json_object_object_add(o, "integ", json_object_new_string(ios_integ(in->integ)));
+	json_object_object_add(o, "dh_group", json_object_new_int(in->dh_group));
+	json_object_object_add(o, "auth_local", json_object_new_string(ios_auth(in->auth_local)));
+	json_object_object_add(o, "auth_remote", json_object_new_string(ios_auth(in->auth_remote)));
+	json_object_object_add(o, "lifetime", u64_json(in->lifetime_s));
+	json_object_object_add(o, "active_time", u64_json(seconds_since(c, in->established_us)));
+	json_object_object_add(o, "nat_t",
+			       json_object_new_boolean(in->nat_local || in->nat_remote));
+	if (detail) {
+		json_object_object_add(o, "nat_local", json_object_new_boolean(in->nat_local));
+		json_object_object_add(o, "nat_remote", json_object_new_boolean(in->nat_remote));
+	}
+	for (size_t i = 0; i < in->n_children; i++) {
+		const struct ikev2_child_info *k = &in->children[i];
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "spi_in", spi32_json(k->spi_in));
+		json_object_object_add(x, "spi_out", spi32_json(k->spi_out));
+		json_object_object_add(x, "tunnel",
+				       json_object_new_string(tunnel_name(c->cfg, k->tunnel_id,
+									  nbuf, sizeof(nbuf))));
+		if (detail) {
+			json_object_object_add(
+				x, "transform",
+				json_object_new_string(gw_ios_transform(k->encr, k->key_bits,
+									k->integ, tf, sizeof(tf))));
+			json_object_object_add(
+				x, "state",
+				json_object_new_string(k->rekeyed ? "rekeyed" : "active"));
+			json_object_object_add(x, "udp_encap",
+					       json_object_new_boolean(k->udp_encap));
+			json_object_object_add(x, "esn", json_object_new_boolean(k->esn));
+		}
+		json_object_array_add(ch, x);
+	}
+	json_object_object_add(o, "children", ch);
+	return o;
+}
+
+struct json_object *gw_show_ikev2_sa(const struct gw_show_ctx *c, bool detail)
+{
+	struct json_object *o, *sas;
+	struct sa_list l;
+
+	if (sa_list_get(c, &l) < 0)
+		return NULL;
+	o = json_object_new_object();
+	sas = json_object_new_array();
+	for (size_t i = 0; i < l.n; i++)
+		json_object_array_add(sas, ikev2_sa_json(c, &l.v[i], detail));
+	json_object_object_add(o, "command", json_object_new_string("show crypto ikev2 sa"));
+	json_object_object_add(o, "sas", sas);
+	sa_list_free(&l);
+	return o;
+}
+
+/* ---- show crypto session ---- */
+
+/* An IKE SA serves a tunnel when one of its CHILD_SAs does, or (none yet) when it runs
+ * between the tunnel's endpoints. */
+static bool sa_serves(const struct sa_copy *s, const struct config_interface *t)
+{
+	if (s->info.n_children) {
+		for (size_t i = 0; i < s->info.n_children; i++)
+			if (s->children[i].tunnel_id == t->tunnel_number)
+				return true;
+		return false;
+	}
+	return addr_equal(&s->info.path.remote, &t->destination);
+}
+
+static struct json_object *session_json(const struct gw_show_ctx *c, const struct sa_list *l,
+					const struct config_interface *t)
+{
+	struct json_object *o = json_object_new_object(), *ike = json_object_new_array();
+	const struct config_ipsec_profile *ip = t->protection;
+	struct ikev2_tunnel_info ti;
+	bool ready = false, negotiating = false;
+	uint64_t active = 0;
+	const char *status;
+
+	memset(&ti, 0, sizeof(ti));
+	if (!c->ike || ikev2_tunnel_info(c->ike, t->tunnel_number, &ti) < 0)
+		memset(&ti, 0, sizeof(ti));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sa_copy *s = &l->v[i];
+		struct json_object *x;
+
+		if (!sa_serves(s, t))
+			continue;
+		if (strcmp(s->state, "READY") == 0)
+			ready = true;
+		else
+			negotiating = true;
+		for (size_t j = 0; j < s->info.n_children; j++)
+			if (s->children[j].tunnel_id == t->tunnel_number && !s->children[j].rekeyed)
+				active += 2; /* IOS counts both directions */
+		x = json_object_new_object();
+		json_object_object_add(x, "local", addr_json(&s->info.path.local));
+		json_object_object_add(x, "remote", addr_json(&s->info.path.remote));
+		json_object_object_add(x, "local_port",
+				       json_object_new_int(s->info.path.local_port));
+		json_object_object_add(x, "remote_port",
+				       json_object_new_int(s->info.path.remote_port));
+		json_object_object_add(x, "state", json_object_new_string(s->state));
+		json_object_object_add(x, "initiator_spi", spi64_json(s->info.ispi));
+		json_object_object_add(x, "responder_spi", spi64_json(s->info.rspi));
+		json_object_array_add(ike, x);
+	}
+	if (ready)
+		status = ti.up ? "UP-ACTIVE" : "UP-IDLE";
+	else if (ti.up)
+		status = "UP-NO-IKE";
+	else
+		status = negotiating ? "DOWN-NEGOTIATING" : "DOWN";
+	json_object_object_add(o, "interface", json_object_new_string(t->name));
+	json_object_object_add(o, "peer", addr_json(&t->destination));
+	json_object_object_add(o, "local", addr_json(&t->source));
+	json_object_object_add(
+		o, "profile",
+		ip && ip->ikev2_profile_name	? json_object_new_string(ip->ikev2_profile_name)
+		: ip && ip->isakmp_profile_name ? json_object_new_string(ip->isakmp_profile_name)
+						: NULL);
+	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "active_sas", u64_json(active));
+	json_object_object_add(o, "ike_sas", ike);
+	return o;
+}
+
+struct json_object *gw_show_session(const struct gw_show_ctx *c)
+{
+	struct json_object *o, *v;
+	struct sa_list l;
+
+	if (sa_list_get(c, &l) < 0)
+		return NULL;
+	o = json_object_new_object();
+	v = json_object_new_array();
+	for (size_t i = 0; c->cfg && i < c->cfg->n_tunnels; i++)
+		json_object_array_add(v, session_json(c, &l, c->cfg->tunnels[i]));
+	json_object_object_add(o, "command", json_object_new_string("show crypto session"));
+	json_object_object_add(o, "sessions", v);
+	sa_list_free(&l);
+	return o;
+}
+
+void gw_show_counts(const struct gw_show_ctx *c, size_t *ret_up, size_t *ret_tunnels,
+		    size_t *ret_ike_sas)
+{
+	struct sa_list l;
+	size_t up = 0;
+
+	for (size_t i = 0; c->cfg && i < c->cfg->n_tunnels; i++) {
+		struct ikev2_tunnel_info ti;
+
+		if (c->ike &&
+		    ikev2_tunnel_info(c->ike, c->cfg->tunnels[i]->tunnel_number, &ti) == 0 && ti.up)
+			up++;
+	}
+	*ret_up = up;
+	*ret_tunnels = c->cfg ? c->cfg->n_tunnels : 0;
+	*ret_ike_sas = 0;
+	if (sa_list_get(c, &l) == 0) {
+		*ret_ike_sas = l.n;
+		sa_list_free(&l);
+	}
+}
+
+/* ---- profiles and PKI ---- */
+
+static struct json_object *match_json(const struct config_match_identity *m)
+{
+	char buf[CONFIG_ADDR_STRLEN + 320];
+	char p[CONFIG_ADDR_STRLEN];
+
+	switch (m->type) {
+	case CONFIG_MATCH_ADDRESS:
+		snprintf(buf, sizeof(buf), "address %s",
+			 config_prefix_str(&m->prefix, p, sizeof(p)));
+		break;
+	case CONFIG_MATCH_FQDN:
+		snprintf(buf, sizeof(buf), "fqdn %s", m->value);
+		break;
+	case CONFIG_MATCH_FQDN_DOMAIN:
+		snprintf(buf, sizeof(buf), "fqdn domain %s", m->value);
+		break;
+	case CONFIG_MATCH_EMAIL:
+		snprintf(buf, sizeof(buf), "email %s", m->value);
+		break;
+	case CONFIG_MATCH_EMAIL_DOMAIN:
+		snprintf(buf, sizeof(buf), "email domain %s", m->value);
+		break;
+	case CONFIG_MATCH_KEY_ID:
+		snprintf(buf, sizeof(buf), "key-id %s", m->value);
+		break;
+	default:
+		snprintf(buf, sizeof(buf), "any");
+	}
+	return json_object_new_string(buf);
+}
+
+static struct json_object *identity_json(const struct config_identity *id)
+{
+	char buf[320], a[CONFIG_ADDR_STRLEN];
+
+	switch (id->type) {
+	case CONFIG_ID_ADDRESS:
+		if (id->addr.family)
+			snprintf(buf, sizeof(buf), "address %s",
+				 config_addr_str(&id->addr, a, sizeof(a)));
+		else
+			snprintf(buf, sizeof(buf), "address");
+		break;
+	case CONFIG_ID_FQDN:
+		snprintf(buf, sizeof(buf), "fqdn %s", id->value ? id->value : "");
+		break;
+	case CONFIG_ID_EMAIL:
+		snprintf(buf, sizeof(buf), "email %s", id->value ? id->value : "");
+		break;
+	case CONFIG_ID_DN:
+		snprintf(buf, sizeof(buf), "dn");
+		break;
+	case CONFIG_ID_KEY_ID:
+		snprintf(buf, sizeof(buf), "key-id %s", id->value ? id->value : "");
+		break;
+	default:
+		return NULL;
+	}
+	return json_object_new_string(buf);
+}
+
+static struct json_object *profile_json(const struct config *cfg,
+					const struct config_ikev2_profile *p)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	static const char *const usage[] = { "both", "sign", "verify" };
+
+	json_object_object_add(o, "name", json_object_new_string(p->name));
+	json_object_object_add(o, "description",
+			       p->description ? json_object_new_string(p->description) : NULL);
+	a = json_object_new_array();
+	for (size_t i = 0; i < p->n_matches; i++)
+		json_object_array_add(a, match_json(&p->matches[i]));
+	json_object_object_add(o, "match_identities", a);
+	json_object_object_add(o, "match_fvrf_any", json_object_new_boolean(p->match_fvrf_any));
+	a = json_object_new_array();
+	for (size_t i = 0; i < p->n_match_local; i++) {
+		const struct config_local_address *la = &p->match_local[i];
+
+		json_object_array_add(a, la->ifname ? json_object_new_string(la->ifname)
+						    : addr_json(&la->addr));
+	}
+	json_object_object_add(o, "match_local", a);
+	json_object_object_add(o, "local_identity", identity_json(&p->local_identity));
+	json_object_object_add(
+		o, "authentication_local",
+		p->local_auth ? json_object_new_string(config_auth_name(p->local_auth)) : NULL);
+	a = json_object_new_array();
+	for (int m = CONFIG_AUTH_PSK; m <= CONFIG_AUTH_ECDSA_SIG; m++)
+		if (p->remote_auth & CONFIG_AUTH_BIT(m))
+			json_object_array_add(a, json_object_new_string(config_auth_name(m)));
+	json_object_object_add(o, "authentication_remote", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < p->n_trustpoints; i++) {
+		struct json_object *tp = json_object_new_object();
+
+		json_object_object_add(tp, "name", json_object_new_string(p->trustpoints[i].name));
+		json_object_object_add(tp, "usage",
+				       json_object_new_string(usage[p->trustpoints[i].usage]));
+		json_object_array_add(a, tp);
+	}
+	json_object_object_add(o, "trustpoints", a);
+	json_object_object_add(o, "keyring",
+			       p->keyring_name ? json_object_new_string(p->keyring_name) : NULL);
+	if (p->dpd_interval) {
+		struct json_object *d = json_object_new_object();
+
+		json_object_object_add(d, "interval", u64_json(p->dpd_interval));
+		json_object_object_add(d, "retry", u64_json(p->dpd_retry));
+		json_object_object_add(d, "mode",
+				       json_object_new_string(p->dpd_mode == CONFIG_DPD_PERIODIC
+								      ? "periodic"
+								      : "on-demand"));
+		json_object_object_add(o, "dpd", d);
+	} else {
+		json_object_object_add(o, "dpd", NULL);
+	}
+	json_object_object_add(o, "lifetime", u64_json(p->lifetime));
+	a = json_object_new_array();
+	for (size_t i = 0; i < cfg->n_tunnels; i++) {
+		const struct config_ipsec_profile *ip = cfg->tunnels[i]->protection;
+
+		if (ip && ip->ikev2_profile == p)
+			json_object_array_add(a, json_object_new_string(cfg->tunnels[i]->name));
+	}
+	json_object_object_add(o, "tunnels", a);
+	return o;
+}
+
+struct json_object *gw_show_ikev2_profiles(const struct config *cfg)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	for (size_t i = 0; cfg && i < cfg->n_ikev2_profiles; i++)
+		json_object_array_add(a, profile_json(cfg, cfg->ikev2_profiles[i]));
+	json_object_object_add(o, "command", json_object_new_string("show crypto ikev2 profile"));
+	json_object_object_add(o, "profiles", a);
+	return o;
+}
+
+struct json_object *gw_show_pki(const struct pki_store *store, bool certificates)
+{
+	struct json_object *o;
+	char *text = NULL;
+	int r = 0;
+
+	if (store)
+		r = certificates ? pki_show_certificates(store, &text)
+				 : pki_show_trustpoints(store, &text);
+	if (r < 0)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "command",
+			       json_object_new_string(certificates
+							      ? "show crypto pki certificates"
+							      : "show crypto pki trustpoints"));
+	json_object_object_add(o, "text", json_object_new_string(text ? text : ""));
+	free(text);
+	return o;
+}
