@@ -17,7 +17,7 @@
 /* ---- a copy of the engine's state (its infos are valid during the callback only) ---- */
 
 struct sa_copy {
-	struct ikev2_sa_info info; /* children and string pointers redirected to the copies */
+	struct ikev2_sa_info info; /* children and strings point at the copies (sa_list_get) */
 	char state[32], profile[128];
 	struct ikev2_child_info *children;
 };
@@ -46,7 +46,7 @@ static void collect_cb(void *userdata, const struct ikev2_sa_info *info)
 	s->info = *info;
 	snprintf(s->state, sizeof(s->state), "%s", info->state ? info->state : "UNKNOWN");
 	snprintf(s->profile, sizeof(s->profile), "%s", info->profile ? info->profile : "");
-	s->info.state = s->state;
+	s->info.state = NULL; /* pointed at the copies once the array stops moving */
 	s->info.profile = info->profile ? s->profile : NULL;
 	if (info->n_children) {
 		s->children = calloc(info->n_children, sizeof(*s->children));
@@ -75,6 +75,13 @@ static int sa_list_get(const struct gw_show_ctx *c, struct sa_list *ret)
 	if (ret->nomem) {
 		sa_list_free(ret);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ret->n; i++) {
+		struct sa_copy *s = &ret->v[i];
+
+		s->info.state = s->state;
+		if (s->info.profile)
+			s->info.profile = s->profile;
 	}
 	return 0;
 }

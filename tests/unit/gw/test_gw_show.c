@@ -1,0 +1,404 @@
+/*
+ * The show commands' JSON over a fake engine state and fake kernel counters: per-tunnel totals
+ * = retired + every installed SA's kernel counters (read at the right destination address),
+ * SPIs and IOS transform words, IKE SA fields, session states, profiles, STATUS= counts.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fake_ikev2.h"
+#include "gw_show.h"
+#include "wire_types.h"
+
+#define NOW (100000ull * 1000000u) /* monotonic µs */
+
+static const char conf[] = "hostname r1\n"
+			   "crypto ikev2 profile prof\n"
+			   " match identity remote address 192.168.0.2 255.255.255.255\n"
+			   " authentication remote pre-share\n"
+			   " authentication local pre-share\n"
+			   " lifetime 7200\n"
+			   "crypto ipsec profile ipp\n"
+			   " set ikev2-profile prof\n"
+			   "interface Tunnel1\n"
+			   " tunnel source 192.168.0.1\n"
+			   " tunnel destination 192.168.0.2\n"
+			   " tunnel protection ipsec profile ipp\n"
+			   "interface Tunnel2\n"
+			   " tunnel source 192.168.0.1\n"
+			   " tunnel destination 192.168.0.3\n"
+			   " tunnel protection ipsec profile ipp\n";
+
+static struct config *cfg;
+static struct ikev2_child_info children[2];
+
+static struct config_addr addr(const char *s)
+{
+	struct config_addr a = { .family = AF_INET };
+
+	inet_pton(AF_INET, s, &a.v4);
+	return a;
+}
+
+static bool is_addr(const struct config_addr *a, const char *s)
+{
+	struct config_addr b = addr(s);
+
+	return a->family == AF_INET && a->v4.s_addr == b.v4.s_addr;
+}
+
+/* Kernel counters by (destination, SPI); another destination is not found, as in the kernel. */
+static int fake_counters(void *ctx, uint32_t tunnel_id, const struct config_addr *dst, uint32_t spi,
+			 struct ike_kernel_counters *ret)
+{
+	static const struct {
+		const char *dst;
+		uint32_t spi;
+		struct ike_kernel_counters c;
+	} t[] = {
+		{ "192.168.0.1", 0xc1000001, { 5, 500, 3, 4 } },
+		{ "192.168.0.1", 0xc1000002, { 7, 700, 0, 0 } },
+		{ "192.168.0.2", 0x0a000001, { 11, 1100, 0, 0 } },
+		{ "192.168.0.2", 0x0a000002, { 13, 1300, 0, 0 } },
+	};
+
+	if (tunnel_id != 1)
+		return -ESRCH;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].spi == spi && is_addr(dst, t[i].dst)) {
+			*ret = t[i].c;
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+static const struct ike_kernel_ops kops = { .sa_counters = fake_counters };
+
+static int setup(void **state)
+{
+	struct ikev2_sa_info *a = &fake.sas[0], *b = &fake.sas[1];
+
+	if (config_load_buffer("t.conf", NULL, conf, strlen(conf), &cfg, NULL) < 0)
+		return -1;
+	memset(&fake, 0, sizeof(fake));
+	children[0] = (struct ikev2_child_info){
+		.tunnel_id = 1,
+		.spi_in = 0xc1000001,
+		.spi_out = 0x0a000001,
+		.encr = WIRE_ENCR_AES_CBC,
+		.key_bits = 128,
+		.integ = WIRE_INTEG_HMAC_SHA2_256_128,
+		.established_us = NOW - 100 * 1000000ull,
+		.lifetime_s = 3600,
+	};
+	children[1] = (struct ikev2_child_info){
+		.tunnel_id = 1,
+		.spi_in = 0xc1000002,
+		.spi_out = 0x0a000002,
+		.encr = WIRE_ENCR_AES_CBC,
+		.key_bits = 256,
+		.integ = WIRE_INTEG_HMAC_SHA2_256_128,
+		.rekeyed = true,
+		.udp_encap = true,
+		.established_us = NOW - 4000 * 1000000ull,
+		.lifetime_s = 3600,
+	};
+	*a = (struct ikev2_sa_info){
+		.id = 1,
+		.state = "READY",
+		.initiator = true,
+		.profile = "prof",
+		.ispi = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef },
+		.rspi = { 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10 },
+		.encr = WIRE_ENCR_AES_CBC,
+		.key_bits = 256,
+		.integ = WIRE_INTEG_HMAC_SHA2_256_128,
+		.prf = WIRE_PRF_HMAC_SHA2_256,
+		.dh_group = 19,
+		.auth_local = CONFIG_AUTH_PSK,
+		.auth_remote = CONFIG_AUTH_RSA_SIG,
+		.established_us = NOW - 200 * 1000000ull,
+		.lifetime_s = 86400,
+		.children = children,
+		.n_children = 2,
+	};
+	a->path.local = addr("192.168.0.1");
+	a->path.remote = addr("192.168.0.2");
+	a->path.local_port = a->path.remote_port = 500;
+	snprintf(a->local_id, sizeof(a->local_id), "192.168.0.1");
+	snprintf(a->remote_id, sizeof(a->remote_id), "r2.example.com");
+	*b = (struct ikev2_sa_info){ .id = 2, .state = "IN-NEG", .initiator = false };
+	b->path.local = addr("192.168.0.1");
+	b->path.remote = addr("192.168.0.3");
+	b->path.local_port = 4500;
+	b->path.remote_port = 1025;
+	fake.n_sas = 2;
+	fake.tunnel_ids[0] = 1;
+	fake.tunnels[0] = (struct ikev2_tunnel_info){
+		.up = true,
+		.retired_in = { 100, 10000, 1, 2 },
+		.retired_out = { 200, 20000, 0, 0 },
+		.last_rekey_us = NOW - 30 * 1000000ull,
+		.rekeys = 1,
+	};
+	fake.tunnel_ids[1] = 2;
+	fake.n_tunnels = 2;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	config_free(cfg);
+	return 0;
+}
+
+static struct gw_show_ctx ctx(void)
+{
+	return (struct gw_show_ctx){
+		.cfg = cfg,
+		.ike = (const struct ikev2 *)&fake,
+		.kops = &kops,
+		.now_us = NOW,
+	};
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		fail_msg("no field \"%s\" in %s", key, json_object_to_json_string(o));
+	return v;
+}
+
+static struct json_object *at(struct json_object *a, size_t i)
+{
+	assert_true(i < json_object_array_length(a));
+	return json_object_array_get_idx(a, i);
+}
+
+static void str_is(struct json_object *o, const char *key, const char *want)
+{
+	assert_string_equal(json_object_get_string(get(o, key)), want);
+}
+
+static void int_is(struct json_object *o, const char *key, int64_t want)
+{
+	struct json_object *v = get(o, key);
+
+	assert_true(json_object_is_type(v, json_type_int));
+	assert_int_equal(json_object_get_int64(v), want);
+}
+
+static void gw_show_ipsec_sa_totals(void **state)
+{
+	struct gw_show_ctx c = ctx();
+	bool unknown;
+	struct json_object *o = gw_show_ipsec_sa(&c, NULL, &unknown), *t, *sa;
+
+	assert_non_null(o);
+	assert_false(unknown);
+	str_is(o, "command", "show crypto ipsec sa");
+	assert_int_equal(json_object_array_length(get(o, "tunnels")), 2);
+	t = at(get(o, "tunnels"), 0);
+	str_is(t, "interface", "Tunnel1");
+	str_is(t, "peer", "192.168.0.2");
+	str_is(t, "local", "192.168.0.1");
+	str_is(t, "status", "up");
+	int_is(t, "encaps_pkts", 200 + 11 + 13);
+	int_is(t, "encaps_bytes", 20000 + 1100 + 1300);
+	int_is(t, "decaps_pkts", 100 + 5 + 7);
+	int_is(t, "decaps_bytes", 10000 + 500 + 700);
+	int_is(t, "errors_replay", 1 + 3);
+	int_is(t, "errors_integrity", 2 + 4);
+	int_is(t, "last_rekey", 30);
+	int_is(t, "rekeys", 1);
+	assert_int_equal(json_object_array_length(get(t, "sas")), 2);
+	sa = at(get(t, "sas"), 0);
+	str_is(sa, "spi_in", "0xc1000001");
+	str_is(sa, "spi_out", "0x0a000001");
+	str_is(sa, "transform", "esp-aes esp-sha256-hmac");
+	str_is(sa, "mode", "tunnel");
+	str_is(sa, "state", "active");
+	int_is(sa, "lifetime_left", 3500);
+	int_is(sa, "encaps_pkts", 11);
+	int_is(sa, "decaps_pkts", 5);
+	assert_false(json_object_get_boolean(get(sa, "udp_encap")));
+	sa = at(get(t, "sas"), 1);
+	str_is(sa, "transform", "esp-256-aes esp-sha256-hmac");
+	str_is(sa, "state", "rekeyed");
+	int_is(sa, "lifetime_left", 0);
+	assert_true(json_object_get_boolean(get(sa, "udp_encap")));
+
+	t = at(get(o, "tunnels"), 1);
+	str_is(t, "interface", "Tunnel2");
+	str_is(t, "status", "down");
+	int_is(t, "encaps_pkts", 0);
+	int_is(t, "decaps_bytes", 0);
+	assert_null(get(t, "last_rekey"));
+	assert_int_equal(json_object_array_length(get(t, "sas")), 0);
+	json_object_put(o);
+
+	/* one interface, in any IOS spelling; an unknown one */
+	o = gw_show_ipsec_sa(&c, "Tunnel 2", &unknown);
+	assert_int_equal(json_object_array_length(get(o, "tunnels")), 1);
+	str_is(at(get(o, "tunnels"), 0), "interface", "Tunnel2");
+	json_object_put(o);
+	assert_null(gw_show_ipsec_sa(&c, "Tunnel9", &unknown));
+	assert_true(unknown);
+}
+
+static void gw_show_ikev2_sa_fields(void **state)
+{
+	struct gw_show_ctx c = ctx();
+	struct json_object *o = gw_show_ikev2_sa(&c, false), *s, *ch;
+
+	assert_non_null(o);
+	assert_int_equal(json_object_array_length(get(o, "sas")), 2);
+	s = at(get(o, "sas"), 0);
+	int_is(s, "tunnel_id", 1);
+	str_is(s, "local", "192.168.0.1");
+	str_is(s, "remote", "192.168.0.2");
+	int_is(s, "local_port", 500);
+	str_is(s, "state", "READY");
+	str_is(s, "profile", "prof");
+	str_is(s, "local_id", "192.168.0.1");
+	str_is(s, "remote_id", "r2.example.com");
+	str_is(s, "initiator_spi", "0123456789abcdef");
+	str_is(s, "responder_spi", "fedcba9876543210");
+	str_is(s, "role", "initiator");
+	str_is(s, "encr", "AES-CBC");
+	int_is(s, "key_bits", 256);
+	str_is(s, "prf", "SHA256");
+	str_is(s, "integ", "SHA256");
+	int_is(s, "dh_group", 19);
+	str_is(s, "auth_local", "PSK");
+	str_is(s, "auth_remote", "RSA");
+	int_is(s, "lifetime", 86400);
+	int_is(s, "active_time", 200);
+	assert_false(json_object_get_boolean(get(s, "nat_t")));
+	ch = at(get(s, "children"), 1);
+	str_is(ch, "spi_in", "0xc1000002");
+	str_is(ch, "tunnel", "Tunnel1");
+	s = at(get(o, "sas"), 1);
+	str_is(s, "state", "IN-NEG");
+	str_is(s, "role", "responder");
+	assert_null(get(s, "profile"));
+	str_is(s, "responder_spi", "0000000000000000");
+	int_is(s, "remote_port", 1025);
+	json_object_put(o);
+
+	o = gw_show_ikev2_sa(&c, true);
+	ch = at(get(at(get(o, "sas"), 0), "children"), 0);
+	str_is(ch, "transform", "esp-aes esp-sha256-hmac");
+	str_is(ch, "state", "active");
+	json_object_put(o);
+}
+
+static void gw_show_session_states(void **state)
+{
+	struct gw_show_ctx c = ctx();
+	struct json_object *o = gw_show_session(&c), *s;
+	size_t up, n, sas;
+
+	s = at(get(o, "sessions"), 0);
+	str_is(s, "interface", "Tunnel1");
+	str_is(s, "status", "UP-ACTIVE");
+	str_is(s, "profile", "prof");
+	int_is(s, "active_sas", 2); /* the rekeyed pair does not count */
+	assert_int_equal(json_object_array_length(get(s, "ike_sas")), 1);
+	s = at(get(o, "sessions"), 1);
+	str_is(s, "status", "DOWN-NEGOTIATING");
+	str_is(at(get(s, "ike_sas"), 0), "state", "IN-NEG");
+	json_object_put(o);
+
+	fake.sas[0].state = "DELETE";
+	fake.tunnels[0].up = false;
+	fake.n_sas = 1;
+	fake.sas[0].n_children = 0;
+	o = gw_show_session(&c);
+	str_is(at(get(o, "sessions"), 0), "status", "DOWN-NEGOTIATING");
+	str_is(at(get(o, "sessions"), 1), "status", "DOWN");
+	json_object_put(o);
+
+	fake.tunnels[0].up = true;
+	fake.n_sas = 0;
+	o = gw_show_session(&c);
+	str_is(at(get(o, "sessions"), 0), "status", "UP-NO-IKE");
+	json_object_put(o);
+	gw_show_counts(&c, &up, &n, &sas);
+	assert_int_equal(up, 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(sas, 0);
+}
+
+static void gw_show_transform_words(void **state)
+{
+	char b[64];
+
+	assert_string_equal(
+		gw_ios_transform(WIRE_ENCR_AES_CBC, 128, WIRE_INTEG_HMAC_SHA1_96, b, sizeof(b)),
+		"esp-aes esp-sha-hmac");
+	assert_string_equal(gw_ios_transform(WIRE_ENCR_AES_CBC, 192, WIRE_INTEG_HMAC_SHA2_384_192,
+					     b, sizeof(b)),
+			    "esp-192-aes esp-sha384-hmac");
+	assert_string_equal(
+		gw_ios_transform(WIRE_ENCR_AES_GCM_16, 256, WIRE_INTEG_NONE, b, sizeof(b)),
+		"esp-gcm 256");
+	assert_string_equal(
+		gw_ios_transform(WIRE_ENCR_AES_GCM_16, 128, WIRE_INTEG_NONE, b, sizeof(b)),
+		"esp-gcm");
+	assert_string_equal(
+		gw_ios_transform(WIRE_ENCR_CHACHA20_POLY1305, 0, WIRE_INTEG_NONE, b, sizeof(b)),
+		"esp-chacha20-poly1305");
+	assert_string_equal(
+		gw_ios_transform(WIRE_ENCR_3DES, 0, WIRE_INTEG_HMAC_MD5_96, b, sizeof(b)),
+		"esp-3des esp-md5-hmac");
+	assert_string_equal(gw_ios_transform(WIRE_ENCR_AES_CBC, 256, WIRE_INTEG_HMAC_SHA2_512_256,
+					     b, sizeof(b)),
+			    "esp-256-aes esp-sha512-hmac");
+}
+
+static void gw_show_profiles_and_pki(void **state)
+{
+	struct json_object *o = gw_show_ikev2_profiles(cfg), *p;
+
+	str_is(o, "command", "show crypto ikev2 profile");
+	p = at(get(o, "profiles"), 0);
+	str_is(p, "name", "prof");
+	assert_string_equal(json_object_get_string(at(get(p, "match_identities"), 0)),
+			    "address 192.168.0.2/32");
+	str_is(p, "authentication_local", "pre-share");
+	assert_string_equal(json_object_get_string(at(get(p, "authentication_remote"), 0)),
+			    "pre-share");
+	int_is(p, "lifetime", 7200);
+	assert_int_equal(json_object_array_length(get(p, "tunnels")), 2);
+	assert_string_equal(json_object_get_string(at(get(p, "tunnels"), 1)), "Tunnel2");
+	json_object_put(o);
+
+	/* no trust-points: empty text, not a failure */
+	o = gw_show_pki(NULL, true);
+	str_is(o, "command", "show crypto pki certificates");
+	str_is(o, "text", "");
+	json_object_put(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(gw_show_ipsec_sa_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(gw_show_ikev2_sa_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(gw_show_session_states, setup, teardown),
+		cmocka_unit_test(gw_show_transform_words),
+		cmocka_unit_test_setup_teardown(gw_show_profiles_and_pki, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
