@@ -18,6 +18,7 @@ int ikev2_new(const struct ikev2_env *env, struct ikev2 **ret)
 	if (!e)
 		return -ENOMEM;
 	e->env = *env;
+	e->cookie_threshold = IKEV2_COOKIE_THRESHOLD;
 	e->msg = malloc(sizeof(*e->msg));
 	e->plain = malloc(IKEV2_MSG_MAX);
 	e->out = malloc(IKEV2_MSG_MAX);
@@ -54,6 +55,11 @@ void ikev2_free(struct ikev2 *e)
 	free(e->plain);
 	free(e->out);
 	free(e);
+}
+
+void ikev2_test_cookie_threshold(struct ikev2 *e, size_t n)
+{
+	e->cookie_threshold = n;
 }
 
 void ikev2_set_debug(struct ikev2 *e, bool on)

@@ -135,4 +135,7 @@ struct ikev2_tunnel_info {
 };
 int ikev2_tunnel_info(const struct ikev2 *e, uint32_t tunnel_id, struct ikev2_tunnel_info *ret);
 
+/* Tests: require cookies from this many half-open SAs on (default 1024). */
+void ikev2_test_cookie_threshold(struct ikev2 *e, size_t n);
+
 #endif /* IKEGW_IKEV2_H */

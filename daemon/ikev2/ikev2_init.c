@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "ikev2_internal.h"
@@ -158,15 +159,20 @@ static int send_init_request(struct ikev2_sa *sa)
 	}
 	if (!sa->dh_group_try || !offered_group(props, n, sa->dh_group_try))
 		sa->dh_group_try = first_group(props, n);
-	ike_dh_free(sa->dh);
-	sa->dh = NULL;
-	r = ike_dh_new(sa->dh_group_try, &sa->dh);
-	if (r < 0)
-		return r;
-	sa->ni_len = IKEV2_NONCE_LEN;
-	r = e->env.random(e->env.ctx, sa->ni, sa->ni_len);
-	if (r < 0)
-		return r;
+	/* a retry keeps everything but what the responder asked to change (RFC 7296 2.6) */
+	if (!sa->dh || ike_dh_group(sa->dh) != sa->dh_group_try) {
+		ike_dh_free(sa->dh);
+		sa->dh = NULL;
+		r = ike_dh_new(sa->dh_group_try, &sa->dh);
+		if (r < 0)
+			return r;
+	}
+	if (!sa->ni_len) {
+		sa->ni_len = IKEV2_NONCE_LEN;
+		r = e->env.random(e->env.ctx, sa->ni, sa->ni_len);
+		if (r < 0)
+			return r;
+	}
 	memcpy(h.ispi, sa->ispi, 8);
 	wsa.proposals = props;
 	wsa.nproposals = (uint16_t)n;
@@ -177,7 +183,7 @@ static int send_init_request(struct ikev2_sa *sa)
 	ke_payload(&b, sa->dh);
 	wire_build_data(&b, WIRE_PLV2_NONCE, sa->ni, sa->ni_len);
 	add_nat_notifies(&b, sa);
-	wire_build_notify(&b, 0, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0, NULL, 0);
+	/* no IKEV2_FRAGMENTATION_SUPPORTED: we do not reassemble SKF yet (RFC 7383) */
 	if (uses_certs(e))
 		add_sig_hash_notify(&b);
 	r = wire_build_finish(&b, &len);
@@ -436,6 +442,55 @@ static void answer_error(struct ikev2 *e, const struct ike_path *path, const str
 	ikev2_send_plain_notify(e, path, &m->hdr, type, data, len);
 }
 
+/* Cookie = version | SHA-256(Ni | IPi | SPIi | secret) (RFC 7296 2.6); 33 bytes. */
+static bool make_cookie(struct ikev2 *e, const struct ike_path *path, const struct wire_msg *m,
+			uint8_t version, uint8_t out[33])
+{
+	const struct wire_payload *n = wire_msg_find(m, WIRE_PLV2_NONCE, 0);
+	EVP_MD_CTX *ctx;
+	unsigned int len = 32;
+	bool ok;
+
+	if (!n)
+		return false;
+	if (!e->cookie_secret_set) {
+		if (e->env.random(e->env.ctx, e->cookie_secret, sizeof(e->cookie_secret)) < 0)
+			return false;
+		e->cookie_secret_set = true;
+	}
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return false;
+	out[0] = version;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(ctx, n->u.data.ptr, n->u.data.len) &&
+	     EVP_DigestUpdate(ctx, path->remote.family == AF_INET ? (const void *)&path->remote.v4
+								  : (const void *)&path->remote.v6,
+			      path->remote.family == AF_INET ? 4 : 16) &&
+	     EVP_DigestUpdate(ctx, m->hdr.ispi, 8) &&
+	     EVP_DigestUpdate(ctx, e->cookie_secret, sizeof(e->cookie_secret)) &&
+	     EVP_DigestFinal_ex(ctx, out + 1, &len);
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+/* Under half-open pressure a request must carry our cookie; false: answered with one. */
+static bool cookie_ok(struct ikev2 *e, const struct ike_path *path, const struct wire_msg *m)
+{
+	const struct wire_payload *c = wire_msg_find_notify(m, WIRE_N2_COOKIE, 0);
+	uint8_t want[33];
+
+	if (e->n_half_open < e->cookie_threshold)
+		return true;
+	if (c && c->u.notify.data.len == 33 &&
+	    make_cookie(e, path, m, c->u.notify.data.ptr[0], want) &&
+	    CRYPTO_memcmp(want, c->u.notify.data.ptr, 33) == 0)
+		return true;
+	if (make_cookie(e, path, m, e->cookie_version, want))
+		ikev2_send_plain_notify(e, path, &m->hdr, WIRE_N2_COOKIE, want, sizeof(want));
+	return false;
+}
+
 void ikev2_init_request(struct ikev2 *e, const struct ike_path *path, struct wire_msg *m)
 {
 	const struct wire_payload *sap = wire_msg_find(m, WIRE_PLV2_SA, 0);
@@ -461,6 +516,8 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_path *path, struct wir
 			ikev2_path_send(e, &sa->path, sa->resp_buf, sa->resp_len);
 		return;
 	}
+	if (!cookie_ok(e, path, m))
+		return;
 	if (!ikev2_ike_choose(e, &path->local, &sap->u.sa, ke->u.ke.group, &a, &num, &want))
 		return answer_error(e, path, m, WIRE_N2_NO_PROPOSAL_CHOSEN, NULL, 0,
 				    "no proposal chosen (Failed to find a matching policy)");
@@ -536,9 +593,6 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_path *path, struct wir
 	wire_build_data(&b, WIRE_PLV2_NONCE, sa->nr, sa->nr_len);
 	add_nat_notifies(&b, sa);
 	certreq_payload(&b, sa);
-	if (wire_msg_find_notify(m, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, 0))
-		wire_build_notify(&b, 0, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0, NULL,
-				  0);
 	if (uses_certs(e))
 		add_sig_hash_notify(&b);
 	r = wire_build_finish(&b, &len);

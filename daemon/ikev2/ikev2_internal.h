@@ -23,6 +23,7 @@
 #define IKEV2_HALF_OPEN_US 60000000ull
 #define IKEV2_REINIT_MIN_US 5000000ull
 #define IKEV2_REINIT_MAX_US 60000000ull
+#define IKEV2_COOKIE_THRESHOLD 1024 /* half-open SAs before cookies are required */
 
 enum ikev2_state {
 	IKEV2_S_INIT_SENT,    /* initiator: IKE_SA_INIT request out */
@@ -178,6 +179,10 @@ struct ikev2 {
 	uint8_t *plain;	       /* decrypt scratch */
 	uint8_t *out;	       /* encode scratch */
 	struct ike_secret gir_scratch;
+	uint8_t cookie_secret[32]; /* RFC 7296 2.6: a secret of ours for stateless cookies */
+	uint8_t cookie_version;
+	bool cookie_secret_set;
+	size_t cookie_threshold;
 };
 
 /* ---- ikev2_sa.c: objects, tables, state ---- */

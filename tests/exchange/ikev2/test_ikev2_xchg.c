@@ -220,6 +220,23 @@ static void test_invalid_ke(void **state)
 	x_free(&p);
 }
 
+/* Under half-open pressure the responder answers with a COOKIE; the initiator retries with
+ * it first and the SA comes up (RFC 7296 2.6). */
+static void test_cookie(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	ikev2_test_cookie_threshold(p.b.e, 0);
+	x_run(&p, 5);
+	assert_true(x_log_has(&p.a, "responder asks for a cookie"));
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_ike_count(&p.b, "READY"), 1);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_dpd_dead_and_back),
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_invalid_ke),
+		cmocka_unit_test(test_cookie),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
