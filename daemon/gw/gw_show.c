@@ -386,9 +386,19 @@ static struct json_object *tunnel_json(const struct gw_show_ctx *c, const struct
 	json_object_object_add(o, "decaps_bytes", u64_json(in.bytes));
 	json_object_object_add(o, "errors_replay", u64_json(in.replay));
 	json_object_object_add(o, "errors_integrity", u64_json(in.integrity));
-	json_object_object_add(o, "last_rekey",
-			       ti.last_rekey_us ? u64_json(seconds_since(c, ti.last_rekey_us))
-						: NULL);
+	/* "last_rekey": text for people (null: never), "last_rekey_seconds" for programs */
+	if (ti.last_rekey_us) {
+		uint64_t ago = seconds_since(c, ti.last_rekey_us);
+		char buf[48];
+
+		snprintf(buf, sizeof(buf), "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 " ago",
+			 ago / 3600, ago / 60 % 60, ago % 60);
+		json_object_object_add(o, "last_rekey", json_object_new_string(buf));
+		json_object_object_add(o, "last_rekey_seconds", u64_json(ago));
+	} else {
+		json_object_object_add(o, "last_rekey", NULL);
+		json_object_object_add(o, "last_rekey_seconds", NULL);
+	}
 	json_object_object_add(o, "rekeys", u64_json(ti.rekeys));
 	json_object_object_add(o, "protection",
 			       t->protection_name ? json_object_new_string(t->protection_name)
@@ -504,6 +514,7 @@ struct json_object *gw_show_ikev2_sa(const struct gw_show_ctx *c, bool detail)
 	for (size_t i = 0; i < l.n; i++)
 		json_object_array_add(sas, ikev2_sa_json(c, &l.v[i], detail));
 	json_object_object_add(o, "command", json_object_new_string("show crypto ikev2 sa"));
+	json_object_object_add(o, "detail", json_object_new_boolean(detail));
 	json_object_object_add(o, "sas", sas);
 	sa_list_free(&l);
 	return o;
@@ -532,6 +543,7 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 	struct ikev2_tunnel_info ti;
 	bool ready = false, negotiating = false;
 	uint64_t active = 0;
+	int port = 500;
 	const char *status;
 
 	memset(&ti, 0, sizeof(ti));
@@ -549,8 +561,11 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 			negotiating = true;
 		for (size_t j = 0; j < s->info.n_children; j++)
 			if (s->children[j].tunnel_id == t->tunnel_number && !s->children[j].rekeyed)
-				active += 2; /* IOS counts both directions */
+				active += 2;		/* IOS counts both directions */
+		if (json_object_array_length(ike) == 0) /* the first one of the tunnel */
+			port = s->info.path.remote_port;
 		x = json_object_new_object();
+		json_object_object_add(x, "version", json_object_new_int(2));
 		json_object_object_add(x, "local", addr_json(&s->info.path.local));
 		json_object_object_add(x, "remote", addr_json(&s->info.path.remote));
 		json_object_object_add(x, "local_port",
@@ -577,7 +592,9 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 		: ip && ip->isakmp_profile_name ? json_object_new_string(ip->isakmp_profile_name)
 						: NULL);
 	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "port", json_object_new_int(port));
 	json_object_object_add(o, "active_sas", u64_json(active));
+	json_object_object_add(o, "ipsec_flows", u64_json(active));
 	json_object_object_add(o, "ike_sas", ike);
 	return o;
 }

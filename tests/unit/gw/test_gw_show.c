@@ -218,7 +218,8 @@ static void gw_show_ipsec_sa_totals(void **state)
 	int_is(t, "decaps_bytes", 10000 + 500 + 700);
 	int_is(t, "errors_replay", 1 + 3);
 	int_is(t, "errors_integrity", 2 + 4);
-	int_is(t, "last_rekey", 30);
+	str_is(t, "last_rekey", "00:00:30 ago");
+	int_is(t, "last_rekey_seconds", 30);
 	int_is(t, "rekeys", 1);
 	assert_int_equal(json_object_array_length(get(t, "sas")), 2);
 	sa = at(get(t, "sas"), 0);
@@ -313,10 +314,14 @@ static void gw_show_session_states(void **state)
 	str_is(s, "status", "UP-ACTIVE");
 	str_is(s, "profile", "prof");
 	int_is(s, "active_sas", 2); /* the rekeyed pair does not count */
+	int_is(s, "ipsec_flows", 2);
+	int_is(s, "port", 500);
+	int_is(at(get(s, "ike_sas"), 0), "version", 2);
 	assert_int_equal(json_object_array_length(get(s, "ike_sas")), 1);
 	s = at(get(o, "sessions"), 1);
 	str_is(s, "status", "DOWN-NEGOTIATING");
 	str_is(at(get(s, "ike_sas"), 0), "state", "IN-NEG");
+	int_is(s, "port", 1025);
 	json_object_put(o);
 
 	fake.sas[0].state = "DELETE";
