@@ -29,6 +29,7 @@ tests/lab/scenarios/NN-name.sh; a SCENARIO is a name, a file or its NN prefix).
                   (ctest's lab-boot; the lab-NAME tests judge each scenario)
   --check NAME    no VM: exit 0 if RESULTS/NAME/rc is 0, else print the scenario's log
 Environment: IKEGW_LAB_CACHE (default /var/cache/ikegw-lab) caches kernel and initramfs.
+IKEGW_LAB_CASES limits scenarios with cases (e.g. 21) to those cases (development only).
 EOF
 }
 
@@ -231,6 +232,8 @@ printf '%s\n%s\n' "$lab/guest.sh" "$results" >"$results/.lab/stage2"
 	printf 'LAB_BUILD=%q\n' "$build"
 	printf 'LAB_KDIR=%q\n' "$kdir"
 	printf 'LAB_DEMO=%q\n' "$demo"
+	# a subset of a scenario's cases, for development (scenarios that have cases read it)
+	[ -z "${IKEGW_LAB_CASES:-}" ] || printf 'export IKEGW_LAB_CASES=%q\n' "$IKEGW_LAB_CASES"
 	printf 'LAB_SCENARIOS=('
 	printf ' %q' "${entries[@]}"
 	printf ' )\n'

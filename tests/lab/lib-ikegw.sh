@@ -1,0 +1,173 @@
+# Kernel lab helpers for scenarios that run ikegwd (source after lib.sh): start and stop a
+# daemon in a namespace, wait for its tunnel, read `ikegwctl --json` (jq) into IG[...] and
+# compare its counters with the kernel's (ip -s xfrm state). Prefixed ikegw_.
+# shellcheck shell=bash
+
+IKEGWD_BIN=${IKEGW_BUILD:-}/daemon/main/ikegwd
+IKEGWCTL_BIN=${IKEGW_BUILD:-}/daemon/main/ikegwctl
+# shellcheck disable=SC2034 # read by the scenarios
+declare -A IG=()
+# shellcheck disable=SC2034 # read by the scenarios
+declare -A IGS=()
+
+# ikegw_init: after lab_init; the binaries must have been built.
+ikegw_init() {
+	[ -x "$IKEGWD_BIN" ] || lab_fail "$IKEGWD_BIN missing: build ikegwd first"
+	[ -x "$IKEGWCTL_BIN" ] || lab_fail "$IKEGWCTL_BIN missing: build ikegwctl first"
+	command -v jq >/dev/null || lab_fail "jq missing (scripts/deps.sh installs it)"
+}
+
+ikegw_sock() { echo "/run/ikegw-lab-$1.sock"; }
+
+# ikegw_ctl NS ARGS...: ikegwctl against the daemon of namespace NS.
+ikegw_ctl() {
+	local ns=$1
+	shift
+	lab_nsx "$ns" "$IKEGWCTL_BIN" -S "$(ikegw_sock "$ns")" "$@"
+}
+
+# ikegw_pid NS: the pid of the ikegwd running in NS (none: returns 1).
+ikegw_pid() {
+	local pid exe
+	for pid in $(ip netns pids "$1" 2>/dev/null); do
+		exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+		if [[ $exe == */ikegwd ]]; then
+			echo "$pid"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# ikegw_start NS CONFIG: ikegwd -d in NS, log appended to $RESULTS/ikegwd-NS.log; waits until
+# its control socket answers.
+ikegw_start() {
+	local ns=$1 conf=$2 log="$RESULTS/ikegwd-$1.log"
+	echo "---- start $(lab_uptime) $conf" >>"$log"
+	lab_nsx "$ns" "$IKEGWD_BIN" -f "$conf" -S "$(ikegw_sock "$ns")" -d >>"$log" 2>&1 &
+	lab_wait_for "ikegwd in $ns answers" 60 ikegw_ctl "$ns" --json show crypto ikev2 sa \
+		>/dev/null 2>&1 || lab_fail "ikegwd in $ns did not start (see ikegwd-$ns.log)"
+}
+
+# ikegw_stop NS: SIGTERM (tunnels torn down), waits for the exit.
+ikegw_stop() {
+	local pid
+	pid=$(ikegw_pid "$1") || return 0
+	kill -TERM "$pid"
+	lab_wait_for "ikegwd in $1 exits" 60 test ! -e "/proc/$pid" ||
+		lab_check "ikegwd in $1 exits on SIGTERM" false
+}
+
+# ikegw_kill NS: SIGKILL, as a crash would.
+ikegw_kill() {
+	local pid
+	pid=$(ikegw_pid "$1") || return 0
+	kill -KILL "$pid"
+	lab_wait_for "ikegwd in $1 gone" 30 test ! -e "/proc/$pid"
+}
+
+# ikegw_json NS ARGS...: the --json output of a show command (empty on failure).
+ikegw_json() {
+	local ns=$1
+	shift
+	ikegw_ctl "$ns" --json "$@" 2>/dev/null || :
+}
+
+ikegw_status() {
+	ikegw_json "$1" show crypto ipsec sa | jq -r '.tunnels[] | select(.interface == "Tunnel1") | .status' 2>/dev/null
+}
+
+ikegw_is_up() { [ "$(ikegw_status "$1")" = up ]; }
+ikegw_is_down() { [ "$(ikegw_status "$1")" = down ]; }
+
+# ikegw_wait_up NS SECONDS
+ikegw_wait_up() {
+	lab_wait_for "Tunnel1 up in $1 (ikegwctl)" "$2" ikegw_is_up "$1"
+}
+
+# ikegw_show_ipsec NS TAG: `show crypto ipsec sa --json` of Tunnel1 into IG[NS:field] (status,
+# encaps_pkts, decaps_pkts, encaps_bytes, decaps_bytes, spi_in, spi_out, n_sas) and a copy in
+# IGS[TAG:NS:field]; the JSON is saved as $RESULTS/ipsec-NS-TAG.json.
+ikegw_show_ipsec() {
+	local ns=$1 tag=$2 f="$RESULTS/ipsec-$1-$2.json" k v
+	ikegw_json "$ns" show crypto ipsec sa >"$f"
+	while read -r k v; do
+		IG[$ns:$k]=$v
+		IGS[$tag:$ns:$k]=$v
+	done < <(jq -r '.tunnels[] | select(.interface == "Tunnel1") |
+		"status \(.status)", "encaps_pkts \(.encaps_pkts)", "decaps_pkts \(.decaps_pkts)",
+		"encaps_bytes \(.encaps_bytes)", "decaps_bytes \(.decaps_bytes)",
+		"n_sas \(.sas | length)",
+		"spi_in \([.sas[] | select(.state != "rekeyed")][0].spi_in // "none")",
+		"spi_out \([.sas[] | select(.state != "rekeyed")][0].spi_out // "none")",
+		"spis_in \([.sas[].spi_in] | join(","))", "spis_out \([.sas[].spi_out] | join(","))"' \
+		"$f" 2>/dev/null)
+}
+
+# ikegw_show_ike NS TAG: the first IKEv2 SA into IG[NS:ike_state|ike_role|remote_id|local_id|
+# auth_remote|profile]; saved as $RESULTS/ikev2-NS-TAG.json.
+ikegw_show_ike() {
+	local ns=$1 tag=$2 f="$RESULTS/ikev2-$1-$2.json" k v
+	ikegw_json "$ns" show crypto ikev2 sa >"$f"
+	while read -r k v; do
+		IG[$ns:$k]=$v
+	done < <(jq -r '.sas[0] | "ike_state \(.state)", "ike_role \(.role)",
+		"remote_id \(.remote_id)", "local_id \(.local_id)", "auth_remote \(.auth_remote)",
+		"profile \(.profile)"' "$f" 2>/dev/null)
+}
+
+# ikegw_check_kernel_equal NS TAG: JSON encaps/decaps packets and bytes against the kernel's SAs
+# of the JSON's sas[] (ip -s xfrm state): equal when the tunnel never rekeyed, else the JSON
+# counts at least what the live SAs count (the rest are the retired SAs' final counts).
+ikegw_check_kernel_equal() {
+	local ns=$1 tag=$2 spi out_p=0 in_p=0 out_b=0 in_b=0 rk
+	lab_xfrm_read "$ns"
+	for spi in ${IG[$ns:spis_out]//,/ }; do
+		out_p=$((out_p + ${LAB_SA[$ns:$spi:packets]:-0}))
+		out_b=$((out_b + ${LAB_SA[$ns:$spi:bytes]:-0}))
+	done
+	for spi in ${IG[$ns:spis_in]//,/ }; do
+		in_p=$((in_p + ${LAB_SA[$ns:$spi:packets]:-0}))
+		in_b=$((in_b + ${LAB_SA[$ns:$spi:bytes]:-0}))
+	done
+	rk=$(jq -r '.tunnels[] | select(.interface == "Tunnel1") | .rekeys // 0' \
+		"$RESULTS/ipsec-$ns-$tag-after.json" 2>/dev/null || echo 0)
+	lab_log "$tag: $ns json encaps ${IG[$ns:encaps_pkts]}/${IG[$ns:encaps_bytes]} decaps ${IG[$ns:decaps_pkts]}/${IG[$ns:decaps_bytes]}; kernel SAs out $out_p/$out_b in $in_p/$in_b; rekeys $rk"
+	if [ "${rk:-0}" = 0 ]; then
+		lab_check "$tag: $ns encaps_pkts = kernel ($out_p)" lab_eq "${IG[$ns:encaps_pkts]}" $out_p
+		lab_check "$tag: $ns decaps_pkts = kernel ($in_p)" lab_eq "${IG[$ns:decaps_pkts]}" $in_p
+		lab_check "$tag: $ns encaps_bytes = kernel ($out_b)" lab_eq "${IG[$ns:encaps_bytes]}" $out_b
+		lab_check "$tag: $ns decaps_bytes = kernel ($in_b)" lab_eq "${IG[$ns:decaps_bytes]}" $in_b
+	else
+		lab_check "$tag: $ns encaps_pkts >= live kernel SAs ($out_p)" lab_ge "${IG[$ns:encaps_pkts]}" $out_p
+		lab_check "$tag: $ns decaps_pkts >= live kernel SAs ($in_p)" lab_ge "${IG[$ns:decaps_pkts]}" $in_p
+	fi
+}
+
+# ikegw_check_clean NS TAG: after a stop, no SA, policy or VTI of ours is left in NS.
+ikegw_check_clean() {
+	local ns=$1 tag=$2
+	lab_check "$tag: $ns no xfrm state left" test -z "$(ip -n "$ns" xfrm state)"
+	lab_check "$tag: $ns no xfrm policy left" test -z "$(ip -n "$ns" xfrm policy)"
+	lab_check "$tag: $ns no Tunnel1 left" test -z "$(ip -n "$ns" -o link show Tunnel1 2>/dev/null)"
+}
+
+# ikegw_make_ca DIR NAME1 ADDR1 NAME2 ADDR2: a lab CA (ca.pem) and one RSA certificate per name
+# (NAME.pem, NAME.key) with the address as subjectAltName, valid from yesterday.
+ikegw_make_ca() {
+	local d=$1 name addr
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 30 \
+		-subj "/O=ikegw lab/CN=Lab CA" -addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+	shift
+	while (($# >= 2)); do
+		name=$1 addr=$2
+		shift 2
+		openssl req -newkey rsa:2048 -nodes -keyout "$d/$name.key" -out "$d/$name.csr" \
+			-subj "/O=ikegw lab/CN=${name^^}.lab.example" 2>/dev/null
+		printf 'subjectAltName=IP:%s,DNS:%s.lab.example\nkeyUsage=digitalSignature\n' \
+			"$addr" "${name^^}" >"$d/$name.ext"
+		openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+			-CAcreateserial -out "$d/$name.pem" -days 30 -extfile "$d/$name.ext" 2>/dev/null
+	done
+}
