@@ -85,6 +85,13 @@ static int env_send(void *ctx, const struct ike_path *path, const void *buf, siz
 	return gw_transport_send(gw->transport, path, buf, len);
 }
 
+static int env_send_keepalive(void *ctx, const struct ike_path *path)
+{
+	struct gw *gw = ctx;
+
+	return gw_transport_send_keepalive(gw->transport, path);
+}
+
 static void env_log(void *ctx, const struct ikev2_log *e)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
@@ -425,6 +432,7 @@ int gw_new(const struct gw_options *o, struct config *cfg, struct pki_store *sto
 		.now = env_now,
 		.random = env_random,
 		.send = env_send,
+		.send_keepalive = env_send_keepalive,
 		.kernel = kernel_ike_ops(gw->kernel),
 		.log = env_log,
 	};

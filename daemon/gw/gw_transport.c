@@ -308,8 +308,8 @@ static struct gw_sock *sock_for(struct gw_transport *t, int family, bool natt)
 	return NULL;
 }
 
-int gw_transport_send(struct gw_transport *t, const struct ike_path *path, const void *buf,
-		      size_t len)
+static int transport_sendmsg(struct gw_transport *t, const struct ike_path *path, const void *buf,
+			     size_t len, bool keepalive)
 {
 	static const uint8_t marker[GW_NON_ESP_MARKER_LEN];
 	bool natt = path->local_port == t->port_natt;
@@ -346,7 +346,7 @@ int gw_transport_send(struct gw_transport *t, const struct ike_path *path, const
 		sin6->sin6_port = htons(path->remote_port);
 		msg.msg_namelen = sizeof(*sin6);
 	}
-	if (natt)
+	if (natt && !keepalive)
 		iov[msg.msg_iovlen++] = (struct iovec){ (void *)(uintptr_t)marker, sizeof(marker) };
 	iov[msg.msg_iovlen++] = (struct iovec){ (void *)(uintptr_t)buf, len };
 	if (path->local.family == family) {
@@ -379,6 +379,21 @@ int gw_transport_send(struct gw_transport *t, const struct ike_path *path, const
 	}
 	t->stats.tx++;
 	return 0;
+}
+
+int gw_transport_send(struct gw_transport *t, const struct ike_path *path, const void *buf,
+		      size_t len)
+{
+	return transport_sendmsg(t, path, buf, len, false);
+}
+
+int gw_transport_send_keepalive(struct gw_transport *t, const struct ike_path *path)
+{
+	static const uint8_t ka = 0xff; /* RFC 3948 2.3: one octet 0xFF, no marker */
+
+	if (path->local_port != t->port_natt)
+		return -EINVAL;
+	return transport_sendmsg(t, path, &ka, 1, true);
 }
 
 uint16_t gw_transport_port_ike(const struct gw_transport *t)

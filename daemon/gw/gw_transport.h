@@ -55,6 +55,8 @@ void gw_transport_free(struct gw_transport *t); /* NULL is fine */
  * NAT-T one adds the marker). 0 or -errno (-EAFNOSUPPORT without a socket of that family). */
 int gw_transport_send(struct gw_transport *t, const struct ike_path *path, const void *buf,
 		      size_t len);
+/* A NAT-T keepalive (RFC 3948 2.3) on the NAT-T socket. */
+int gw_transport_send_keepalive(struct gw_transport *t, const struct ike_path *path);
 
 uint16_t gw_transport_port_ike(const struct gw_transport *t);
 uint16_t gw_transport_port_natt(const struct gw_transport *t);

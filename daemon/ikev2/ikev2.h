@@ -50,6 +50,8 @@ struct ikev2_env {
 	int (*send)(void *ctx, const struct ike_path *path, const void *buf, size_t len);
 	const struct ike_kernel_ops *kernel;
 	void (*log)(void *ctx, const struct ikev2_log *entry);
+	/* Optional: a NAT-T keepalive (RFC 3948 2.3) on the path's UDP 4500 socket. */
+	int (*send_keepalive)(void *ctx, const struct ike_path *path);
 	/* Optional: the wall clock for certificate validity (NULL: the real time). */
 	time_t (*wall)(void *ctx);
 };

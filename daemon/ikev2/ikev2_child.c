@@ -303,6 +303,7 @@ void ikev2_sa_established(struct ikev2_sa *sa)
 	ike_timer_arm(&e->timers, &sa->life_timer,
 		      sa->established_us + (sa->initiator ? life / 10 * 9 : life / 20 * 19));
 	ikev2_dpd_arm(sa);
+	ikev2_natka_arm(sa);
 	if (!t)
 		return;
 	if (t->nego == sa)
@@ -644,6 +645,8 @@ static void move_children(struct ikev2_sa *from, struct ikev2_sa *to)
 				      (to->initiator ? life / 10 * 9 : life / 20 * 19));
 	}
 	ikev2_dpd_arm(to);
+	ikev2_natka_arm(to);
+	ike_timer_cancel(&e->timers, &from->natka_timer);
 	ike_timer_cancel(&e->timers, &from->dpd_timer);
 	ike_timer_cancel(&e->timers, &from->life_timer);
 }

@@ -238,6 +238,32 @@ void ikev2_dpd_arm(struct ikev2_sa *sa)
 		      ikev2_now(e) + (uint64_t)sa->prof.v2->dpd_interval * 1000000ull);
 }
 
+static void natka_timer(struct ike_timer *t, void *userdata)
+{
+	struct ikev2_sa *sa = userdata;
+	struct ikev2 *e = sa->e;
+
+	(void)t;
+	if (sa->state != IKEV2_S_ESTABLISHED || !sa->nat_local || !e->env.send_keepalive)
+		return;
+	e->env.send_keepalive(e->env.ctx, &sa->path);
+	ikev2_natka_arm(sa);
+}
+
+/* Behind a NAT we keep its mapping alive (RFC 3948 2.3): `crypto isakmp nat keepalive N`
+ * sets the interval, else 20 s. */
+void ikev2_natka_arm(struct ikev2_sa *sa)
+{
+	struct ikev2 *e = sa->e;
+	uint32_t s = e->cfg && e->cfg->nat_keepalive ? e->cfg->nat_keepalive
+						     : IKEV2_NATKA_DEFAULT_S;
+
+	if (!sa->nat_local || !e->env.send_keepalive)
+		return;
+	ike_timer_init(&sa->natka_timer, natka_timer, sa);
+	ike_timer_arm(&e->timers, &sa->natka_timer, ikev2_now(e) + (uint64_t)s * 1000000ull);
+}
+
 /* Retransmission interval of a request: DPD uses the profile's retry interval. */
 uint64_t ikev2_retransmit_delay(const struct ikev2_sa *sa, int tries)
 {

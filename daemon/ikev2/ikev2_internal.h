@@ -23,6 +23,7 @@
 #define IKEV2_HALF_OPEN_US 60000000ull
 #define IKEV2_REINIT_MIN_US 5000000ull
 #define IKEV2_REINIT_MAX_US 60000000ull
+#define IKEV2_NATKA_DEFAULT_S 20 /* NAT-T keepalive interval without `nat keepalive` */
 #define IKEV2_COOKIE_THRESHOLD 1024 /* half-open SAs before cookies are required */
 
 enum ikev2_state {
@@ -145,6 +146,7 @@ struct ikev2_sa {
 	struct ike_timer life_timer;  /* half-open timeout, IKE rekey, lifetime */
 	struct ike_timer dpd_timer;
 	struct ike_timer delete_timer; /* free after a grace period */
+	struct ike_timer natka_timer;  /* NAT-T keepalives while we are behind a NAT */
 	bool queued_rekey_child, queued_rekey_ike, queued_dpd, queued_delete;
 };
 
@@ -284,6 +286,7 @@ int ikev2_delete_ike_start(struct ikev2_sa *sa);
 int ikev2_delete_child_start(struct ikev2_sa *sa, struct ikev2_child *c);
 int ikev2_dpd_start(struct ikev2_sa *sa);
 void ikev2_dpd_arm(struct ikev2_sa *sa);
+void ikev2_natka_arm(struct ikev2_sa *sa);
 uint64_t ikev2_retransmit_delay(const struct ikev2_sa *sa, int tries);
 int ikev2_retransmit_tries(const struct ikev2_sa *sa);
 

@@ -284,6 +284,7 @@ struct ikev2_sa *ikev2_sa_new(struct ikev2 *e, bool initiator, const struct ike_
 	ike_timer_init(&sa->life_timer, sa_timer, sa);
 	ike_timer_init(&sa->dpd_timer, sa_timer, sa);
 	ike_timer_init(&sa->delete_timer, sa_timer, sa);
+	ike_timer_init(&sa->natka_timer, sa_timer, sa);
 	table_insert_spi(e, sa);
 	sa->prev_all = e->all_tail;
 	if (e->all_tail)
@@ -376,6 +377,7 @@ void ikev2_sa_destroy(struct ikev2_sa *sa, const char *why)
 	ike_timer_cancel(&e->timers, &sa->life_timer);
 	ike_timer_cancel(&e->timers, &sa->dpd_timer);
 	ike_timer_cancel(&e->timers, &sa->delete_timer);
+	ike_timer_cancel(&e->timers, &sa->natka_timer);
 	ikev2_sa_half_open_del(sa);
 	if (sa->in_table) {
 		table_remove(e->by_spi, bucket_spi(e, our_spi(sa)), sa, false);

@@ -237,6 +237,47 @@ static void test_cookie(void **state)
 	x_free(&p);
 }
 
+/* A behind a NAT (public 192.0.2.254, ports rewritten): NAT detected both ways, IKE moves to
+ * 4500, the CHILD_SAs are UDP-encapsulated with the NAT's port on B, A sends keepalives. */
+static void test_nat(void **state)
+{
+	static const char a[] = CFG_COMMON("10.1.0.1", "192.0.2.2", "1", "2", "s3cret", "always",
+					   "");
+	char *b = strdup(CFG_COMMON("192.0.2.2", "192.0.2.254", "2", "1", "s3cret", "never", ""));
+	const struct xk_sa *sa;
+	struct xpair p;
+	char *at;
+
+	(void)state;
+	/* B knows A by its ID (10.1.0.1) for the profile, by the NAT address for key and tunnel */
+	at = strstr(b, "match identity remote address 192.0.2.254");
+	assert_non_null(at);
+	memcpy(at + strlen("match identity remote address "), "10.1.0.1   ", 11);
+	x_init(&p, a, b, "10.1.0.1", "192.0.2.2");
+	free(b);
+	x_set_nat(&p, "192.0.2.254");
+	x_run(&p, 5);
+	if (x_ike_count(&p.a, "READY") != 1) {
+		x_log_dump(&p.a);
+		x_log_dump(&p.b);
+	}
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_ike_count(&p.b, "READY"), 1);
+	assert_true(x_log_has(&p.a, "we are behind a NAT"));
+	assert_true(x_log_has(&p.b, "the peer is behind a NAT"));
+	x_assert_child_pair(&p);
+	sa = x_sa_find(&p.a, false, 0);
+	assert_int_equal(sa->sa.encap_sport, 4500);
+	assert_int_equal(sa->sa.encap_dport, 4500);
+	sa = x_sa_find(&p.b, false, 0);
+	assert_int_equal(sa->sa.encap_sport, 4500);
+	assert_int_equal(sa->sa.encap_dport, 34500);
+	x_run(&p, 65);
+	assert_true(p.a.n_keepalives >= 3);
+	assert_int_equal(p.b.n_keepalives, 0);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_invalid_ke),
 		cmocka_unit_test(test_cookie),
+		cmocka_unit_test(test_nat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,17 @@ static int x_send(void *ctx, const struct ike_path *path, const void *buf, size_
 	k->path.remote = path->local;
 	k->path.local_port = path->remote_port;
 	k->path.remote_port = path->local_port;
+	if (p->nat_a && n == &p->a) {
+		/* outbound through A's NAT: public source address and port */
+		k->path.remote = p->nat_addr;
+		k->path.remote_port = (uint16_t)(30000 + path->local_port);
+	} else if (p->nat_a) {
+		/* inbound through the NAT: only its own mappings get through */
+		if (path->remote_port < 30000 || memcmp(&path->remote.v4, &p->nat_addr.v4, 4) != 0)
+			return 0;
+		k->path.local = p->a.addr;
+		k->path.local_port = (uint16_t)(path->remote_port - 30000);
+	}
 	k->len = len;
 	memcpy(k->data, buf, len);
 	if (p->q_tail)
@@ -74,6 +85,22 @@ static int x_send(void *ctx, const struct ike_path *path, const void *buf, size_
 		p->q_head = k;
 	p->q_tail = k;
 	return 0;
+}
+
+static int x_keepalive(void *ctx, const struct ike_path *path)
+{
+	struct xnode *n = ctx;
+
+	assert_int_equal(path->local_port, 4500);
+	n->n_keepalives++;
+	return 0;
+}
+
+void x_set_nat(struct xpair *p, const char *addr)
+{
+	p->nat_a = true;
+	p->nat_addr.family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, addr, &p->nat_addr.v4), 1);
 }
 
 static void x_log(void *ctx, const struct ikev2_log *l)
@@ -189,6 +216,7 @@ static void node_init(struct xnode *n, const char *name, struct config *cfg,
 	env.now = x_now;
 	env.random = x_random;
 	env.send = x_send;
+	env.send_keepalive = x_keepalive;
 	env.kernel = ops;
 	env.log = x_log;
 	env.wall = x_wall;

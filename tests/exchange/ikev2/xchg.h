@@ -36,6 +36,7 @@ struct xnode {
 	char **log;
 	size_t n_log;
 	bool drop_out; /* its packets vanish (a dead peer) */
+	unsigned n_keepalives;
 	bool fail_sa_add;
 };
 
@@ -43,6 +44,9 @@ struct xpair {
 	struct xnode a, b;
 	uint64_t now;
 	time_t wall; /* certificate validity clock, 0: real time */
+	/* A behind a NAT: B sees A's packets from nat_addr, source port 30000 + port */
+	bool nat_a;
+	struct config_addr nat_addr;
 	unsigned n_packets;
 	struct xpkt *q_head, *q_tail;
 };
@@ -54,6 +58,8 @@ void x_init(struct xpair *p, const char *cfg_a, const char *cfg_b, const char *a
 void x_init_cfg(struct xpair *p, struct config *ca, struct pki_store *sa, struct config *cb,
 		struct pki_store *sb, const char *addr_a, const char *addr_b);
 void x_free(struct xpair *p);
+/* Put A behind a NAT with public address addr (before x_run). */
+void x_set_nat(struct xpair *p, const char *addr);
 /* Deliver packets and fire timers until nothing is queued and no timer is due before
  * now + horizon_s seconds; the clock jumps to each next timer. */
 void x_run(struct xpair *p, uint64_t horizon_s);

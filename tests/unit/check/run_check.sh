@@ -150,11 +150,18 @@ single-warnings)
 	run 0 "$ikegwctl" check r1.conf
 	[ "$(wc -l <out)" = 2 ] || fail "ikegwctl check: two warnings expected"
 	;;
-not-implemented)
-	conf v1-r1.conf r1.conf
-	run 2 "$ikegwd" -f r1.conf
-	grep -q "the IKE daemon is not implemented yet" err || fail "ikegwd must say it is not implemented"
-	run 2 "$ikegwd" -f r1.conf -d
+daemon-cli)
+	# ikegwd refuses what it cannot run, before touching the kernel: a missing file, a broken
+	# file (every error with file:line), a bad option; ikegwctl with no daemon listening.
+	run 1 "$ikegwd" -f "$dir/missing.conf" -d
+	grep -qxF "$dir/missing.conf: error: cannot open: No such file or directory" err ||
+		fail "ikegwd must name the missing file"
+	printf 'hostname R1\nfrobnicate now\n' >broken.conf
+	run 1 "$ikegwd" -f broken.conf -d
+	grep -qxF "broken.conf:2: error: unknown command 'frobnicate'" err ||
+		fail "ikegwd must give file:line for a broken config"
+	run 2 "$ikegwd" --bogus
+	grep -q "^usage: ikegwd -f CONFIG" err || fail "ikegwd must print its usage"
 	# ikegwctl's daemon commands with no daemon listening (tests/unit/ctl has the rest).
 	run 3 "$ikegwctl" -S "$dir/none.sock" show crypto isakmp sa
 	grep -qxF "ikegwctl: cannot connect to $dir/none.sock: No such file or directory (is ikegwd running?)" err ||
