@@ -300,6 +300,11 @@ void ikev2_sa_established(struct ikev2_sa *sa)
 	sa->established_us = ikev2_now(e);
 	sa->last_in_us = sa->established_us;
 	ikev2_sa_half_open_del(sa);
+	/* the IKE_SA_INIT messages were needed for AUTH only: give the memory back */
+	free(sa->init_req);
+	free(sa->init_resp);
+	sa->init_req = sa->init_resp = NULL;
+	sa->init_req_len = sa->init_resp_len = 0;
 	ike_timer_arm(&e->timers, &sa->life_timer,
 		      sa->established_us + (sa->initiator ? life / 10 * 9 : life / 20 * 19));
 	ikev2_dpd_arm(sa);
