@@ -24,3 +24,23 @@ echo "deps: apt-get update" >&2
 apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null
 echo "deps: apt-get install ${#PKGS[@]} packages" >&2
 apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "${PKGS[@]}" >/dev/null
+
+# lab_libreswan: libreswan for the kernel lab's interop scenarios (tests/lab/lib-peers.sh).
+# It conflicts with strongswan-charon in apt, so its package is downloaded and unpacked with
+# dpkg -x into $IKEGW_LAB_CACHE/libreswan/root (default /var/cache/ikegw-lab) if absent; its
+# runtime libraries are installed normally.
+lab_libreswan() {
+	local dir=${IKEGW_LAB_CACHE:-/var/cache/ikegw-lab}/libreswan deb
+	apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 \
+		libnss3-tools libnss3 libnspr4 libldns3 libevent-core-2.1-7 libevent-pthreads-2.1-7 \
+		libunbound8 libcurl3-nss libcap-ng0 libaudit1 libldap-2.5-0 >/dev/null
+	[ -e "$dir/root/.complete" ] && return 0
+	echo "deps: libreswan into $dir" >&2
+	mkdir -p "$dir"
+	rm -rf "$dir/root" "$dir"/*.deb
+	(cd "$dir" && apt-get download -q libreswan >/dev/null)
+	deb=$(ls "$dir"/libreswan_*.deb)
+	dpkg -x "$deb" "$dir/root"
+	touch "$dir/root/.complete"
+}
+lab_libreswan
