@@ -12,7 +12,7 @@ PKGS=(
 	# kernel lab (see docs/kernel-lab-notes in tests/lab/README.md)
 	qemu-system-x86 busybox-static kmod cpio
 	# reference peers
-	strongswan-charon strongswan-swanctl
+	strongswan-charon strongswan-swanctl jq
 )
 
 if [ "$(id -u)" -ne 0 ]; then
