@@ -301,7 +301,8 @@ static int flush_kind(struct xfrm_handle *h, struct owned *o, bool policies, siz
 	for (size_t i = 0; i < o->n; i++) {
 		if (results[i].err == 0)
 			deleted++;
-		else if (results[i].err != -ENOENT && r == 0) {
+		else if (results[i].err != -ENOENT && results[i].err != -ESRCH && r == 0) {
+			/* gone already (ENOENT: policy, ESRCH: SA) is what we wanted */
 			r = results[i].err;
 			if (err)
 				*err = results[i];

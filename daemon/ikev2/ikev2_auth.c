@@ -747,6 +747,8 @@ static void refuse(struct ikev2_sa *sa, uint32_t msgid, uint16_t type, const cha
 	if (type == WIRE_N2_AUTHENTICATION_FAILED)
 		ikev2_debug(sa, "Sending authentication failure notify");
 	ikev2_send_notify_response(sa, WIRE_EX2_IKE_AUTH, msgid, type, NULL, 0);
+	/* kept a moment to answer a retransmission of the request, then dropped quietly */
+	sa->refused = true;
 	ike_timer_arm(&sa->e->timers, &sa->life_timer, ikev2_now(sa->e) + 5000000);
 }
 
@@ -755,6 +757,7 @@ static void refuse_quiet(struct ikev2_sa *sa, uint32_t msgid, const char *why)
 	ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed", "IKE_AUTH refused: %s", why);
 	ikev2_send_notify_response(sa, WIRE_EX2_IKE_AUTH, msgid, WIRE_N2_AUTHENTICATION_FAILED,
 				   NULL, 0);
+	sa->refused = true;
 	ike_timer_arm(&sa->e->timers, &sa->life_timer, ikev2_now(sa->e) + 5000000);
 }
 

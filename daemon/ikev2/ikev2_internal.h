@@ -148,6 +148,7 @@ struct ikev2_sa {
 	struct ike_timer delete_timer; /* free after a grace period */
 	struct ike_timer natka_timer;  /* NAT-T keepalives while we are behind a NAT */
 	bool queued_rekey_child, queued_rekey_ike, queued_dpd, queued_delete;
+	bool refused; /* responder: IKE_AUTH answered with an error, kept for retransmissions */
 };
 
 /* Per-tunnel state that outlives IKE SAs. */

@@ -333,8 +333,10 @@ static void sa_timer(struct ike_timer *t, void *userdata)
 		ike_timer_arm(&e->timers, &sa->retransmit_timer,
 			      ikev2_now(e) + ikev2_retransmit_delay(sa, sa->req_tries));
 	} else if (t == &sa->life_timer) {
-		if (sa->state == IKEV2_S_INIT_DONE || sa->state == IKEV2_S_INIT_SENT ||
-		    sa->state == IKEV2_S_AUTH_SENT) {
+		if (sa->refused) {
+			ikev2_sa_destroy(sa, "IKE_AUTH refused");
+		} else if (sa->state == IKEV2_S_INIT_DONE || sa->state == IKEV2_S_INIT_SENT ||
+			   sa->state == IKEV2_S_AUTH_SENT) {
 			ikev2_log(sa, IKEV2_LOG_WARNING, NULL, "negotiation timed out");
 			ikev2_sa_destroy(sa, "negotiation timed out");
 		} else if (sa->state == IKEV2_S_ESTABLISHED) {

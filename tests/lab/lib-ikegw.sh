@@ -171,3 +171,98 @@ ikegw_make_ca() {
 			-CAcreateserial -out "$d/$name.pem" -days 30 -extfile "$d/$name.ext" 2>/dev/null
 	done
 }
+
+# ikegw_capture_start NS DEV NAME: dumpcap on DEV in NS (IKE and NAT-T ports) into
+# $RESULTS/NAME.pcapng, in the background; ikegw_capture_check stops it and judges it.
+declare -A IKEGW_CAP=()
+ikegw_capture_start() {
+	local ns=$1 dev=$2 name=$3 f="$RESULTS/$3.pcapng"
+	lab_nsx "$ns" dumpcap -q -i "$dev" -f "udp port 500 or udp port 4500" -w "$f" \
+		>"$RESULTS/$name.dumpcap.log" 2>&1 &
+	IKEGW_CAP[$name]=$ns
+	lab_wait_for "dumpcap $name running" 60 test -s "$f" ||
+		lab_check "capture $name starts" false
+}
+
+# ikegw_capture_check NAME MIN: stops the capture, then tshark (the independent dissector) must
+# find at least MIN IKE messages (isakmp) and no malformed packet or expert warning/error.
+ikegw_capture_check() {
+	local name=$1 min=$2 f="$RESULTS/$1.pcapng" pid n bad
+	for pid in $(ip netns pids "${IKEGW_CAP[$name]}" 2>/dev/null); do
+		[[ $(readlink "/proc/$pid/exe" 2>/dev/null) == */dumpcap ]] && kill -INT "$pid"
+	done
+	lab_wait_for "dumpcap $name stops" 30 sh -c "! pgrep -x dumpcap >/dev/null" || :
+	tshark -n -r "$f" -V >"$RESULTS/$name.tshark.txt" 2>&1 || :
+	n=$(tshark -n -r "$f" -Y isakmp 2>/dev/null | wc -l)
+	bad=$(grep -cE 'Malformed|Expert Info \((Error|Warning)' "$RESULTS/$name.tshark.txt" || :)
+	lab_log "capture $name: $n IKE messages, $bad malformed/expert lines (tshark)"
+	lab_check "capture $name: tshark dissects $n >= $min IKE messages" lab_ge "$n" "$min"
+	lab_check "capture $name: no malformed packet or expert warning/error" lab_eq "$bad" 0
+}
+
+# ikegw_seed_pki DIR: seed 001's PKI made now with the openssl CLI, under the names the
+# tests/unit/ike/fixtures configs use: ca1.pem, ca2.pem (+ empty CRLs ca1.crl, ca2.crl), r1.key,
+# r2.key, r1-ca1.pem, r1-ca2.pem, r2-ca1.pem, r2-ca2.pem. Subjects as IOS enrolls them
+# (ipaddress=/hostname= attributes); enrollment times in the seed's order: R1's CA2 certificate
+# is its newest (R1 lists CA2 first), R2's CA1 certificate is its newest.
+ikegw_seed_pki() {
+	local d=$1 ca now r nb
+	now=$(date +%s)
+	for ca in ca1 ca2; do
+		mkdir -p "$d/$ca.db"
+		: >"$d/$ca.db/index.txt"
+		echo 1000 >"$d/$ca.db/serial"
+		echo 1000 >"$d/$ca.db/crlnumber"
+		cat >"$d/$ca.cnf" <<-CNF
+			[ ca ]
+			default_ca = this
+			[ this ]
+			dir = $d/$ca.db
+			database = \$dir/index.txt
+			new_certs_dir = \$dir
+			serial = \$dir/serial
+			crlnumber = \$dir/crlnumber
+			certificate = $d/$ca.pem
+			private_key = $d/$ca.key
+			default_md = sha256
+			default_days = 30
+			default_crl_days = 30
+			policy = any
+			preserve = yes
+			unique_subject = no
+			email_in_dn = yes
+			[ any ]
+			organizationName = optional
+			organizationalUnitName = optional
+			commonName = optional
+			serialNumber = optional
+			unstructuredAddress = optional
+			unstructuredName = optional
+			[ router ]
+			keyUsage = critical,digitalSignature,keyEncipherment
+		CNF
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/$ca.key" -out "$d/$ca.pem" \
+			-days 60 -subj "/O=com/O=cisco/CN=${ca^^}" \
+			-addext "basicConstraints=critical,CA:TRUE" \
+			-addext "keyUsage=critical,keyCertSign,cRLSign" 2>>"$d/openssl.err" || return 1
+	done
+	for r in r1 r2; do
+		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/$r.key" \
+			2>>"$d/openssl.err" || return 1
+	done
+	# router CA minutes-after-base as in the seed: r1-ca1 21, r2-ca2 22, r2-ca1 23, r1-ca2 25
+	for r in "r1 ca1 1260 100 1" "r2 ca2 1320 101 2" "r2 ca1 1380 101 2" "r1 ca2 1500 100 1"; do
+		set -- $r
+		nb=$(date -u -d "@$((now - 7200 + $3))" +%y%m%d%H%M%SZ)
+		openssl req -new -key "$d/$1.key" -out "$d/$1-$2.csr" -multivalue-rdn \
+			-subj "/O=com/O=cisco/OU=IT/CN=${1^^}/serialNumber=$4+unstructuredAddress=192.168.0.$5+unstructuredName=${1^^}.cisco.com" \
+			2>>"$d/openssl.err" &&
+			openssl ca -batch -config "$d/$2.cnf" -in "$d/$1-$2.csr" -out "$d/$1-$2.pem" \
+				-startdate "$nb" -extensions router -notext >>"$d/openssl.err" 2>&1 ||
+			return 1
+	done
+	for ca in ca1 ca2; do
+		openssl ca -batch -config "$d/$ca.cnf" -gencrl -out "$d/$ca.crl" >>"$d/openssl.err" 2>&1 ||
+			return 1
+	done
+}

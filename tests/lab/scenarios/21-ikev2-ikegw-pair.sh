@@ -53,7 +53,8 @@ conf() {
 			 keyring local KR
 			 dpd 10 2 periodic
 		EOF
-		[ "$auth" = rsa-sig ] && echo " pki trustpoint LABCA"
+		# certificates carry the address (SAN IP): identify by it, as the peer matches it
+		[ "$auth" = rsa-sig ] && printf ' pki trustpoint LABCA\n identity local address %s\n' "$self"
 		[ -n "$extra" ] && printf '%s\n' "$extra"
 		cat <<-EOF
 			crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
@@ -201,7 +202,10 @@ case_dpd() {
 }
 
 CASES=${IKEGW_LAB_CASES:-"psk psk_reverse certs dpd rekey"}
+ikegw_capture_start r1 eth0 ikev2-pair
 for c in $CASES; do
 	"case_$c"
 done
+# every exchange of every case, as tshark sees it: at least the 4 messages of each bring-up
+ikegw_capture_check ikev2-pair 8
 lab_finish

@@ -124,6 +124,7 @@ common() {
 	EOF
 } >"$D/r2.conf"
 
+ikegw_capture_start r2 eth0 ikev2-nat
 ikegw_start r2 "$D/r2.conf"
 ikegw_start r1 "$D/r1.conf"
 ikegw_wait_up r1 120 && ikegw_wait_up r2 30 || lab_check "nat: tunnel up" false
@@ -169,4 +170,6 @@ for ns in r1 r2; do
 done
 ikegw_stop r1
 ikegw_stop r2
+# the NAT-T exchange on UDP 4500 (non-ESP marker) as tshark sees it
+ikegw_capture_check ikev2-nat 4
 lab_finish

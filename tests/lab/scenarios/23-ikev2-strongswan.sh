@@ -134,6 +134,7 @@ run_case() {
 GCM_PROP=$' encryption aes-gcm-256\n prf sha384\n group 19'
 CBC_PROP=$' encryption aes-cbc-256\n integrity sha256\n group 14'
 CASES=${IKEGW_LAB_CASES:-"psk_i psk_r cert_i cert_r"}
+ikegw_capture_start r1 eth0 ikev2-strongswan
 for c in $CASES; do
 	case $c in
 	psk_i) run_case psk-i ikegw pre-share "$CBC_PROP" "esp-aes 256 esp-sha256-hmac" \
@@ -148,4 +149,5 @@ for c in $CASES; do
 	esac
 done
 peer_stop sw
+ikegw_capture_check ikev2-strongswan 8
 lab_finish
