@@ -235,6 +235,11 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 	c->used = true;
 	c->installed = true;
 	c->established_us = ikev2_now(e);
+	/* the reserved SPI now belongs to the child */
+	if (sa->child_spi_in == spi_in)
+		sa->child_spi_in = 0;
+	if (sa->pending_spi_in == spi_in)
+		sa->pending_spi_in = 0;
 	ikev2_child_timers_arm(c);
 	ikev2_debug(sa, "CHILD_SA installed on %s: in 0x%08x out 0x%08x %s%s", t->cfg->name,
 		    spi_in, spi_out, ikev2_esp_str(esp, es, sizeof(es)), nat ? " UDP-encap" : "");

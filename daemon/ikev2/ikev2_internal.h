@@ -25,6 +25,13 @@
 #define IKEV2_REINIT_MAX_US 60000000ull
 #define IKEV2_NATKA_DEFAULT_S 20 /* NAT-T keepalive interval without `nat keepalive` */
 #define IKEV2_COOKIE_THRESHOLD 1024 /* half-open SAs before cookies are required */
+/* IKE fragmentation (RFC 7383) */
+#define IKEV2_FRAG_MAX 64		/* fragments of one message, both ways */
+#define IKEV2_FRAG_PLAIN_MAX 65536	/* reassembled plaintext of one message */
+#define IKEV2_FRAG_SIZE_V4 1280		/* IP packet size of a fragment (RFC 7383 2.5.1) */
+#define IKEV2_FRAG_SIZE_V6 1232
+#define IKEV2_FRAG_OVERHEAD 256		/* per fragment: header, SKF, IV, padding, ICV */
+#define IKEV2_OUT_MAX (IKEV2_MSG_MAX + IKEV2_FRAG_MAX * IKEV2_FRAG_OVERHEAD)
 
 enum ikev2_state {
 	IKEV2_S_INIT_SENT,    /* initiator: IKE_SA_INIT request out */
@@ -71,6 +78,25 @@ struct ikev2_child {
 	struct ikev2_sa *sa;
 };
 
+/*
+ * Reassembly of one fragmented message (RFC 7383 2.6), allocated when its first fragment
+ * arrives. Fragments are verified and decrypted one by one; the plaintext pieces wait here
+ * until all have come. Fragment 1's datagram is kept because the reassembled payloads are
+ * decoded into its message.
+ */
+struct ikev2_reasm {
+	uint32_t msgid;
+	bool response;
+	uint16_t total;
+	uint16_t nrecv;
+	uint64_t have; /* bit n-1: fragment n received */
+	size_t plain_len;
+	uint8_t *piece[IKEV2_FRAG_MAX];
+	uint16_t piece_len[IKEV2_FRAG_MAX];
+	uint8_t *first; /* fragment 1's datagram */
+	size_t first_len;
+};
+
 /* The IKE SA's negotiated algorithms. */
 struct ikev2_ike_alg {
 	uint16_t encr, key_bits, integ, prf, dh;
@@ -110,6 +136,8 @@ struct ikev2_sa {
 	uint8_t certreq[32][20]; /* SHA-1 SPKI hashes the peer asked for */
 	size_t n_certreq;
 	bool peer_sig_hash; /* peer sent SIGNATURE_HASH_ALGORITHMS with SHA2-256 */
+	bool frag_ok;	    /* both sent IKEV2_FRAGMENTATION_SUPPORTED: we may send SKF */
+	struct ikev2_reasm *reasm; /* a fragmented message being reassembled, or NULL */
 	uint32_t child_spi_in;	       /* SPI allocated for the child of IKE_AUTH */
 	struct ikev2_esp child_esp;    /* initiator: offered; responder: chosen */
 	char local_id[128], remote_id[128];
@@ -118,13 +146,13 @@ struct ikev2_sa {
 	/* message IDs and retransmission (window size 1) */
 	uint32_t msgid_next_out;  /* our next request */
 	uint32_t msgid_next_in;	  /* the peer's next request we expect */
-	uint8_t *req_buf;	  /* our request in flight */
+	uint8_t *req_buf;	  /* our request in flight (all its fragments, end to end) */
 	size_t req_len;
 	uint32_t req_msgid;
 	enum ikev2_req_kind req_kind;
 	int req_tries;
 	struct ike_timer retransmit_timer;
-	uint8_t *resp_buf; /* our last response, re-sent for a retransmitted request */
+	uint8_t *resp_buf; /* our last response (all fragments), re-sent for a retransmission */
 	size_t resp_len;
 	uint32_t resp_msgid;
 	bool resp_valid;
@@ -180,7 +208,10 @@ struct ikev2 {
 	size_t n_tunnels;
 	struct wire_msg *msg;  /* decode scratch (~30 KiB) */
 	uint8_t *plain;	       /* decrypt scratch */
-	uint8_t *out;	       /* encode scratch */
+	uint8_t *out;	       /* encode scratch, IKEV2_OUT_MAX: room for a train of fragments */
+	uint8_t *reasm_hold;   /* fragment 1's datagram of the last reassembled message: the
+				* decoded message points into it until the next one */
+	size_t frag_size;      /* IP packet size of our fragments; 0: by address family */
 	struct ike_secret gir_scratch;
 	uint8_t cookie_secret[32]; /* RFC 7296 2.6: a secret of ours for stateless cookies */
 	uint8_t cookie_version;
@@ -212,6 +243,25 @@ void ikev2_log(const struct ikev2_sa *sa, enum ikev2_log_level lvl, const char *
 #define ikev2_debug(sa, ...) ikev2_log(sa, IKEV2_LOG_DEBUG, NULL, __VA_ARGS__)
 struct ike_trace ikev2_tracer(struct ikev2_sa *sa);
 
+/* ---- ikev2_frag.c: IKE fragmentation (RFC 7383) ---- */
+/*
+ * Protect a payload chain as SKF fragments (RFC 7383 2.5) into out when the SA may fragment
+ * and the SK message would exceed the fragment size: returns the length of the fragments laid
+ * end to end, 0 when the message needs no fragmentation, or -errno.
+ */
+int ikev2_frag_seal(struct ikev2_sa *sa, const struct wire_hdr *h, const uint8_t *chain,
+		    size_t chain_len, uint8_t first, uint8_t *out, size_t size);
+/*
+ * An SKF message for this SA whose header checks passed (message ID expected). Verifies and
+ * decrypts it, stores the piece; returns true when m now holds the complete message (inner
+ * payloads decoded into fragment 1's message), false when the fragment was kept or dropped.
+ */
+bool ikev2_frag_input(struct ikev2_sa *sa, struct wire_msg *m);
+/* Fragment 1 of a retransmitted request, authentic: the whole response goes out again. */
+bool ikev2_frag_verify(struct ikev2_sa *sa, const struct wire_msg *m);
+/* Forget a reassembly in progress (NULL-safe on sa->reasm). */
+void ikev2_frag_reset(struct ikev2_sa *sa);
+
 /* ---- ikev2_msg.c: messages out and in ---- */
 /*
  * Build and send a message of this SA. `plain` (len bytes) is a payload chain to protect in
@@ -237,6 +287,8 @@ void ikev2_send_plain_notify(struct ikev2 *e, const struct ike_path *path,
 			     size_t len);
 /* Start the next queued exchange (rekey, DPD, delete) when no request is in flight. */
 void ikev2_kick(struct ikev2_sa *sa);
+/* buf holds one IKE message, or several laid end to end (the fragments of one message): each
+ * goes out as a datagram of its own, cut at its header's Length. */
 int ikev2_path_send(struct ikev2 *e, const struct ike_path *path, const void *buf, size_t len);
 
 /* ---- ikev2_init.c ---- */

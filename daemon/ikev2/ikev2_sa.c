@@ -356,12 +356,28 @@ static void sa_timer(struct ike_timer *t, void *userdata)
 	}
 }
 
+static void release_spi(struct ikev2_sa *sa, uint32_t spi)
+{
+	const struct ike_kernel_ops *k = sa->e->env.kernel;
+
+	if (!spi || !sa->tunnel_id)
+		return;
+	for (int i = 0; i < IKEV2_MAX_CHILDREN; i++)
+		if (sa->children[i].used && sa->children[i].spi_in == spi)
+			return; /* installed: the child's removal deletes it */
+	k->sa_del(k->ctx, sa->tunnel_id, &sa->path.local, spi);
+}
+
 void ikev2_sa_destroy(struct ikev2_sa *sa, const char *why)
 {
 	struct ikev2 *e = sa->e;
 	struct ikev2_tunnel *t = sa->tunnel_id ? ikev2_tunnel_get(e, sa->tunnel_id) : NULL;
 	bool had_children = false;
 
+	/* SPIs we reserved for CHILD_SAs that never came (larval SAs in the kernel) */
+	release_spi(sa, sa->child_spi_in);
+	if (sa->req_kind == IKEV2_REQ_CHILD_REKEY)
+		release_spi(sa, sa->pending_spi_in);
 	for (int i = 0; i < IKEV2_MAX_CHILDREN; i++) {
 		if (sa->children[i].used) {
 			had_children = had_children || sa->children[i].installed;
