@@ -103,7 +103,7 @@ for entry in "${LAB_SCENARIOS[@]}"; do
 	mkdir -p "$dir"
 	say "scenario $name starts (timeout ${limit}s)"
 	start=$(uptime_s)
-	RESULTS=$dir IKEGW_SRC=$LAB_SRC IKEGW_BUILD=$LAB_BUILD LAB_SCENARIO=$name \
+	RESULTS=$dir IKEGW_SRC=$LAB_SRC IKEGW_BUILD=$LAB_BUILD LAB_SCENARIO=$name LAB_DEMO=$LAB_DEMO \
 		LAB_LIB=$LAB_SRC/tests/lab/lib.sh \
 		timeout -k 20 "$limit" /bin/bash "$LAB_SRC/tests/lab/scenarios/$name.sh" \
 		</dev/null >"$dir/log" 2>&1 &

@@ -8,7 +8,8 @@ set -euo pipefail
 lab=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 src=$(cd "$lab/../.." && pwd -P)
 # The scenario --demo runs (the README's main job).
-demo_scenario=10-kplane-tunnel
+demo_scenario=21-ikev2-ikegw-pair
+demo_cases=psk # the demo: the first case only (two ikegwd, PSK, pings, counters)
 cache=${IKEGW_LAB_CACHE:-/var/cache/ikegw-lab}
 default_limit=300
 
@@ -233,6 +234,7 @@ printf '%s\n%s\n' "$lab/guest.sh" "$results" >"$results/.lab/stage2"
 	printf 'LAB_KDIR=%q\n' "$kdir"
 	printf 'LAB_DEMO=%q\n' "$demo"
 	# a subset of a scenario's cases, for development (scenarios that have cases read it)
+	((demo)) && IKEGW_LAB_CASES=${IKEGW_LAB_CASES:-$demo_cases}
 	[ -z "${IKEGW_LAB_CASES:-}" ] || printf 'export IKEGW_LAB_CASES=%q\n' "$IKEGW_LAB_CASES"
 	printf 'LAB_SCENARIOS=('
 	printf ' %q' "${entries[@]}"

@@ -120,6 +120,15 @@ case_psk() {
 	ikegw_start r2 "$D/r2.conf"
 	ikegw_wait_up r1 120 && ikegw_wait_up r2 30 || lab_check "psk-r1: tunnel up" false
 	traffic psk-r1
+	if [ "${LAB_DEMO:-0}" = 1 ]; then
+		# the README's main job: what an operator sees on R1
+		lab_log "R1# show crypto ikev2 sa"
+		ikegw_ctl r1 show crypto ikev2 sa >&2 || :
+		lab_log "R1# show crypto ipsec sa"
+		ikegw_ctl r1 show crypto ipsec sa >&2 || :
+		lab_log "R2# show crypto ipsec sa"
+		ikegw_ctl r2 show crypto ipsec sa >&2 || :
+	fi
 	ikegw_show_ike r1 psk-r1
 	lab_check "psk-r1: r1 is the initiator, READY" test "${IG[r1:ike_state]}/${IG[r1:ike_role]}" = READY/initiator
 	lab_check "psk-r1: r1 remote_id 192.168.0.2" test "${IG[r1:remote_id]}" = 192.168.0.2
