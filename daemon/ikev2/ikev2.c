@@ -20,8 +20,8 @@ int ikev2_new(const struct ikev2_env *env, struct ikev2 **ret)
 	e->env = *env;
 	e->cookie_threshold = IKEV2_COOKIE_THRESHOLD;
 	e->msg = malloc(sizeof(*e->msg));
-	e->plain = malloc(IKEV2_MSG_MAX);
-	e->out = malloc(IKEV2_MSG_MAX);
+	e->plain = malloc(IKEV2_FRAG_PLAIN_MAX);
+	e->out = malloc(IKEV2_OUT_MAX);
 	if (!e->msg || !e->plain || !e->out) {
 		ikev2_free(e);
 		return -ENOMEM;
@@ -51,15 +51,26 @@ void ikev2_free(struct ikev2 *e)
 	free(e->half_open);
 	free(e->msg);
 	if (e->plain)
-		OPENSSL_cleanse(e->plain, IKEV2_MSG_MAX);
+		OPENSSL_cleanse(e->plain, IKEV2_FRAG_PLAIN_MAX);
 	free(e->plain);
 	free(e->out);
+	free(e->reasm_hold);
 	free(e);
 }
 
 void ikev2_test_cookie_threshold(struct ikev2 *e, size_t n)
 {
 	e->cookie_threshold = n;
+}
+
+void ikev2_test_frag_size(struct ikev2 *e, size_t ip_bytes)
+{
+	e->frag_size = ip_bytes;
+}
+
+void ikev2_test_frag_off(struct ikev2 *e, bool off)
+{
+	e->frag_off = off;
 }
 
 void ikev2_set_debug(struct ikev2 *e, bool on)
@@ -427,6 +438,10 @@ void ikev2_input(struct ikev2 *e, const struct ike_path *path, const uint8_t *bu
 	} else {
 		if (m->hdr.msgid + 1 == sa->msgid_next_in && sa->resp_valid &&
 		    sa->resp_msgid == m->hdr.msgid) {
+			/* a fragmented request: answer its fragment 1 once it is authentic, not
+			 * every fragment (RFC 7383 2.6.1) */
+			if (m->enc.fragment && (m->enc.frag_num != 1 || !ikev2_frag_verify(sa, m)))
+				return;
 			ikev2_debug(sa, "retransmitted request %u: resending our response",
 				    m->hdr.msgid);
 			ikev2_path_send(e, &sa->path, sa->resp_buf, sa->resp_len);
@@ -435,8 +450,16 @@ void ikev2_input(struct ikev2 *e, const struct ike_path *path, const uint8_t *bu
 		if (m->hdr.msgid != sa->msgid_next_in)
 			return log_drop(e, path, "unexpected message ID");
 	}
-	if (!open_sk(sa, m))
+	if (m->enc.fragment) {
+		/* SKF: kept until all fragments are in, then m is the whole message */
+		if (!ikev2_frag_input(sa, m))
+			return;
+		rule = wire_rule_v2(m);
+		if (!rule)
+			return;
+	} else if (!open_sk(sa, m)) {
 		return;
+	}
 	if (wire_validate(m, rule, &err) < 0) {
 		ikev2_debug(sa, "invalid %s: %s", wire_rule_name(rule),
 			    wire_err_str(&err, eb, sizeof(eb)));

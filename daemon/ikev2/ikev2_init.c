@@ -2,6 +2,8 @@
  * IKE_SA_INIT (RFC 7296 1.2, 2.6, 2.10, 2.23), both roles:
  *   HDR, SAi1, KEi, Ni, N(NAT_DETECTION_*), [N(SIGNATURE_HASH_ALGORITHMS)]  -->
  *       <--  HDR, SAr1, KEr, Nr, [CERTREQ], N(NAT_DETECTION_*), [N(SIG..)]
+ * Both add N(IKEV2_FRAGMENTATION_SUPPORTED) (RFC 7383 2.3; the responder only when the request
+ * had it).
  * Errors: <-- HDR, N(INVALID_KE_PAYLOAD | NO_PROPOSAL_CHOSEN | COOKIE); the initiator retries
  * with the group the responder wants, or with the cookie first.
  */
@@ -183,7 +185,8 @@ static int send_init_request(struct ikev2_sa *sa)
 	ke_payload(&b, sa->dh);
 	wire_build_data(&b, WIRE_PLV2_NONCE, sa->ni, sa->ni_len);
 	add_nat_notifies(&b, sa);
-	/* no IKEV2_FRAGMENTATION_SUPPORTED: we do not reassemble SKF yet (RFC 7383) */
+	if (!e->frag_off)
+		wire_build_notify(&b, 0, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0, NULL, 0);
 	if (uses_certs(e))
 		add_sig_hash_notify(&b);
 	r = wire_build_finish(&b, &len);
@@ -376,6 +379,8 @@ void ikev2_init_response(struct ikev2_sa *sa, struct wire_msg *m)
 	sa->init_resp_len = m->raw.len;
 	nat_detect(sa, m);
 	store_certreq(sa, m);
+	sa->frag_ok = !e->frag_off &&
+		      wire_msg_find_notify(m, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, 0) != NULL;
 	if (derive_from_ke(sa, ke) < 0) {
 		ikev2_log(sa, IKEV2_LOG_WARNING, NULL, "invalid KE payload from the peer");
 		ikev2_sa_destroy(sa, "bad KE");
@@ -547,6 +552,8 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_path *path, struct wir
 	sa->init_req_len = m->raw.len;
 	nat_detect(sa, m);
 	store_certreq(sa, m);
+	sa->frag_ok = !e->frag_off &&
+		      wire_msg_find_notify(m, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, 0) != NULL;
 	sa->nr_len = IKEV2_NONCE_LEN;
 	r = e->env.random(e->env.ctx, sa->nr, sa->nr_len);
 	if (r == 0)
@@ -595,6 +602,8 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_path *path, struct wir
 	certreq_payload(&b, sa);
 	if (uses_certs(e))
 		add_sig_hash_notify(&b);
+	if (sa->frag_ok)
+		wire_build_notify(&b, 0, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0, NULL, 0);
 	r = wire_build_finish(&b, &len);
 	if (r == 0)
 		r = derive_from_ke(sa, ke);

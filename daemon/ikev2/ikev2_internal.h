@@ -26,11 +26,11 @@
 #define IKEV2_NATKA_DEFAULT_S 20 /* NAT-T keepalive interval without `nat keepalive` */
 #define IKEV2_COOKIE_THRESHOLD 1024 /* half-open SAs before cookies are required */
 /* IKE fragmentation (RFC 7383) */
-#define IKEV2_FRAG_MAX 64		/* fragments of one message, both ways */
-#define IKEV2_FRAG_PLAIN_MAX 65536	/* reassembled plaintext of one message */
-#define IKEV2_FRAG_SIZE_V4 1280		/* IP packet size of a fragment (RFC 7383 2.5.1) */
+#define IKEV2_FRAG_MAX 64	   /* fragments of one message, both ways */
+#define IKEV2_FRAG_PLAIN_MAX 65536 /* reassembled plaintext of one message */
+#define IKEV2_FRAG_SIZE_V4 1280	   /* IP packet size of a fragment (RFC 7383 2.5.1) */
 #define IKEV2_FRAG_SIZE_V6 1232
-#define IKEV2_FRAG_OVERHEAD 256		/* per fragment: header, SKF, IV, padding, ICV */
+#define IKEV2_FRAG_OVERHEAD 256 /* per fragment: header, SKF, IV, padding, ICV */
 #define IKEV2_OUT_MAX (IKEV2_MSG_MAX + IKEV2_FRAG_MAX * IKEV2_FRAG_OVERHEAD)
 
 enum ikev2_state {
@@ -212,6 +212,7 @@ struct ikev2 {
 	uint8_t *reasm_hold;   /* fragment 1's datagram of the last reassembled message: the
 				* decoded message points into it until the next one */
 	size_t frag_size;      /* IP packet size of our fragments; 0: by address family */
+	bool frag_off;	       /* tests: act as a peer without RFC 7383 (no announcement) */
 	struct ike_secret gir_scratch;
 	uint8_t cookie_secret[32]; /* RFC 7296 2.6: a secret of ours for stateless cookies */
 	uint8_t cookie_version;

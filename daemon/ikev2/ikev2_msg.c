@@ -2,7 +2,8 @@
  * Messages of an IKE SA on the way out: header, SK protection (RFC 7296 3.14), message IDs,
  * the one request in flight with exponential-backoff retransmission, the cached last response
  * for retransmitted requests (window size 1, RFC 7296 2.3), and the queue of exchanges waiting
- * for the window.
+ * for the window. A fragmented message (ikev2_frag.c) is kept as its fragments laid end to end
+ * and always sent, retransmitted and re-sent whole.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,7 +13,25 @@
 
 int ikev2_path_send(struct ikev2 *e, const struct ike_path *path, const void *buf, size_t len)
 {
-	return e->env.send(e->env.ctx, path, buf, len);
+	const uint8_t *p = buf;
+	int r = 0, s_last;
+
+	/* fragments laid end to end: cut each at its header's Length */
+	while (len > WIRE_HDR_LEN) {
+		uint32_t mlen = (uint32_t)p[24] << 24 | (uint32_t)p[25] << 16 |
+				(uint32_t)p[26] << 8 | p[27];
+		int s;
+
+		if (mlen < WIRE_HDR_LEN || mlen >= len)
+			break;
+		s = e->env.send(e->env.ctx, path, p, mlen);
+		if (s < 0 && r == 0)
+			r = s;
+		p += mlen;
+		len -= mlen;
+	}
+	s_last = e->env.send(e->env.ctx, path, p, len);
+	return r < 0 ? r : s_last;
 }
 
 static size_t iv_len(const struct ike_sk_suite *s)
@@ -22,7 +41,8 @@ static size_t iv_len(const struct ike_sk_suite *s)
 	return s->encr == WIRE_ENCR_3DES ? 8 : 16;
 }
 
-/* Protect a payload chain into e->out; returns the message length or -errno. */
+/* Protect a payload chain into out: one SK message, or SKF fragments when it is too large for
+ * the path and the peer takes them. Returns the length (of all fragments) or -errno. */
 static int seal(struct ikev2_sa *sa, uint8_t exchange, uint32_t msgid, bool response,
 		const uint8_t *chain, size_t chain_len, uint8_t first, uint8_t *out, size_t size)
 {
@@ -37,6 +57,9 @@ static int seal(struct ikev2_sa *sa, uint8_t exchange, uint32_t msgid, bool resp
 	memcpy(h.ispi, sa->ispi, 8);
 	memcpy(h.rspi, sa->rspi, 8);
 	h.flags = (sa->initiator ? WIRE_F2_INITIATOR : 0) | (response ? WIRE_F2_RESPONSE : 0);
+	r = ikev2_frag_seal(sa, &h, chain, chain_len, first, out, size);
+	if (r != 0)
+		return r;
 	wire_build_msg(&b, out, size, &h);
 	wire_build_sk(&b, first, 0, 0, ike_sk_body_len(&sa->suite, chain_len), &lay);
 	r = wire_build_finish(&b, &len);
@@ -92,7 +115,7 @@ int ikev2_send_request(struct ikev2_sa *sa, uint8_t exchange, enum ikev2_req_kin
 	if (sa->req_buf)
 		return -EBUSY;
 	len = seal(sa, exchange, sa->msgid_next_out, false, chain, chain_len, first, e->out,
-		   IKEV2_MSG_MAX);
+		   IKEV2_OUT_MAX);
 	if (len < 0)
 		return len;
 	return ikev2_send_raw_request(sa, kind, e->out, (size_t)len);
@@ -118,7 +141,7 @@ int ikev2_send_response(struct ikev2_sa *sa, uint8_t exchange, uint32_t msgid,
 			const uint8_t *chain, size_t chain_len, uint8_t first)
 {
 	struct ikev2 *e = sa->e;
-	int len = seal(sa, exchange, msgid, true, chain, chain_len, first, e->out, IKEV2_MSG_MAX);
+	int len = seal(sa, exchange, msgid, true, chain, chain_len, first, e->out, IKEV2_OUT_MAX);
 
 	if (len < 0)
 		return len;

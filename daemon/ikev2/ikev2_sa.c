@@ -426,6 +426,7 @@ void ikev2_sa_destroy(struct ikev2_sa *sa, const char *why)
 	ike_dh_free(sa->dh);
 	ike_dh_free(sa->pending_dh);
 	ike_v2_keys_free(&sa->keys);
+	ikev2_frag_reset(sa);
 	free(sa->init_req);
 	free(sa->init_resp);
 	free(sa->req_buf);

@@ -17,34 +17,6 @@
 #include "wire.h"
 #include "xchg.h"
 
-#define CFG_COMMON(SELF, PEER, TUNSRC, TUNDST, KEY, INIT, EXTRA)                                   \
-	"hostname R" TUNSRC "\n"                                                                    \
-	"crypto ikev2 proposal P\n"                                                                \
-	" encryption aes-cbc-256\n"                                                                \
-	" integrity sha256\n"                                                                      \
-	" group 14\n"                                                                              \
-	"crypto ikev2 policy POL\n"                                                                \
-	" proposal P\n"                                                                            \
-	"crypto ikev2 keyring KR\n"                                                                \
-	" peer X\n"                                                                                \
-	"  address " PEER "\n"                                                                     \
-	"  pre-shared-key " KEY "\n"                                                               \
-	"crypto ikev2 profile PR\n"                                                                \
-	" match identity remote address " PEER " 255.255.255.255\n"                                \
-	" authentication remote pre-share\n"                                                       \
-	" authentication local pre-share\n"                                                        \
-	" keyring local KR\n" EXTRA                                                                \
-	"crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac\n"                              \
-	"crypto ipsec profile IP\n"                                                                \
-	" set transform-set TS\n"                                                                  \
-	" set ikev2-profile PR\n"                                                                  \
-	"interface Tunnel1\n"                                                                      \
-	" ip address 10.0.0." TUNSRC " 255.255.255.0\n"                                            \
-	" tunnel source " SELF "\n"                                                                \
-	" tunnel destination " PEER "\n"                                                           \
-	" tunnel protection ipsec profile IP\n"                                                    \
-	" tunnel initiate " INIT "\n"
-
 static const char cfg_a[] = CFG_COMMON("192.0.2.1", "192.0.2.2", "1", "2", "s3cret", "always",
 				       " dpd 10 2 periodic\n");
 static const char cfg_b[] = CFG_COMMON("192.0.2.2", "192.0.2.1", "2", "1", "s3cret", "never",

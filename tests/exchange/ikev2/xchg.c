@@ -48,6 +48,16 @@ static int x_random(void *ctx, void *buf, size_t len)
 	return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
 }
 
+static void enqueue(struct xpair *p, struct xpkt *k)
+{
+	k->next = NULL;
+	if (p->q_tail)
+		p->q_tail->next = k;
+	else
+		p->q_head = k;
+	p->q_tail = k;
+}
+
 static int x_send(void *ctx, const struct ike_path *path, const void *buf, size_t len)
 {
 	struct xnode *n = ctx;
@@ -79,12 +89,38 @@ static int x_send(void *ctx, const struct ike_path *path, const void *buf, size_
 	}
 	k->len = len;
 	memcpy(k->data, buf, len);
-	if (p->q_tail)
-		p->q_tail->next = k;
-	else
-		p->q_head = k;
-	p->q_tail = k;
+	if (p->hook) {
+		enum x_verdict v;
+
+		p->cur = k;
+		v = p->hook(p, n, k->data, k->len);
+		p->cur = NULL;
+		if (v == X_DROP) {
+			free(k);
+			return 0;
+		}
+		if (v == X_HOLD) {
+			k->next = p->held;
+			p->held = k;
+			return 0;
+		}
+	}
+	enqueue(p, k);
 	return 0;
+}
+
+void x_inject(struct xpair *p, const uint8_t *buf, size_t len)
+{
+	struct xpkt *k = malloc(sizeof(*k) + len);
+
+	assert_non_null(p->cur);
+	assert_non_null(k);
+	k->next = NULL;
+	k->to = p->cur->to;
+	k->path = p->cur->path;
+	k->len = len;
+	memcpy(k->data, buf, len);
+	enqueue(p, k);
 }
 
 static int x_keepalive(void *ctx, const struct ike_path *path)
@@ -273,6 +309,12 @@ void x_free(struct xpair *p)
 		p->q_head = k->next;
 		free(k);
 	}
+	while (p->held) {
+		struct xpkt *k = p->held;
+
+		p->held = k->next;
+		free(k);
+	}
 	node_free(&p->a);
 	node_free(&p->b);
 }
@@ -292,6 +334,16 @@ void x_run(struct xpair *p, uint64_t horizon_s)
 				p->q_tail = NULL;
 			ikev2_input(k->to->e, &k->path, k->data, k->len);
 			free(k);
+			continue;
+		}
+		if (p->held) {
+			/* held datagrams go out now, the last held first */
+			while (p->held) {
+				struct xpkt *k = p->held;
+
+				p->held = k->next;
+				enqueue(p, k);
+			}
 			continue;
 		}
 		ta = ikev2_next_timeout(p->a.e);

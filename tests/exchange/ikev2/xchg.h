@@ -17,6 +17,42 @@
 
 #define XK_MAX 32
 
+/* A PSK tunnel configuration (AES-CBC-256, SHA-256, group 14) from SELF to PEER. */
+#define CFG_COMMON(SELF, PEER, TUNSRC, TUNDST, KEY, INIT, EXTRA)                                   \
+	"hostname R" TUNSRC "\n"                                                                    \
+	"crypto ikev2 proposal P\n"                                                                \
+	" encryption aes-cbc-256\n"                                                                \
+	" integrity sha256\n"                                                                      \
+	" group 14\n"                                                                              \
+	"crypto ikev2 policy POL\n"                                                                \
+	" proposal P\n"                                                                            \
+	"crypto ikev2 keyring KR\n"                                                                \
+	" peer X\n"                                                                                \
+	"  address " PEER "\n"                                                                     \
+	"  pre-shared-key " KEY "\n"                                                               \
+	"crypto ikev2 profile PR\n"                                                                \
+	" match identity remote address " PEER " 255.255.255.255\n"                                \
+	" authentication remote pre-share\n"                                                       \
+	" authentication local pre-share\n"                                                        \
+	" keyring local KR\n" EXTRA                                                                \
+	"crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac\n"                              \
+	"crypto ipsec profile IP\n"                                                                \
+	" set transform-set TS\n"                                                                  \
+	" set ikev2-profile PR\n"                                                                  \
+	"interface Tunnel1\n"                                                                      \
+	" ip address 10.0.0." TUNSRC " 255.255.255.0\n"                                            \
+	" tunnel source " SELF "\n"                                                                \
+	" tunnel destination " PEER "\n"                                                           \
+	" tunnel protection ipsec profile IP\n"                                                    \
+	" tunnel initiate " INIT "\n"
+
+/* What a packet hook does with a datagram on its way. */
+enum x_verdict {
+	X_PASS,
+	X_DROP,
+	X_HOLD, /* kept back until the queue is empty, then delivered last-held first */
+};
+
 struct xk_sa {
 	bool used;
 	struct ike_kernel_sa sa; /* key pointers into the bytes below */
@@ -40,6 +76,11 @@ struct xnode {
 	bool fail_sa_add;
 };
 
+struct xpair;
+/* Sees every datagram a node sends (buf may be changed in place); from: the sender. */
+typedef enum x_verdict (*x_hook_fn)(struct xpair *p, const struct xnode *from, uint8_t *buf,
+				    size_t len);
+
 struct xpair {
 	struct xnode a, b;
 	uint64_t now;
@@ -49,6 +90,10 @@ struct xpair {
 	struct config_addr nat_addr;
 	unsigned n_packets;
 	struct xpkt *q_head, *q_tail;
+	x_hook_fn hook;
+	void *hook_data;
+	struct xpkt *held; /* X_HOLD, newest first */
+	struct xpkt *cur;  /* the datagram the hook is looking at */
 };
 
 /* Loads both configs (text) and builds the engines; addresses from "a.b.c.d". */
@@ -63,6 +108,8 @@ void x_set_nat(struct xpair *p, const char *addr);
 /* Deliver packets and fire timers until nothing is queued and no timer is due before
  * now + horizon_s seconds; the clock jumps to each next timer. */
 void x_run(struct xpair *p, uint64_t horizon_s);
+/* From a hook: queue a copy of buf for the receiver of the datagram being sent, ahead of it. */
+void x_inject(struct xpair *p, const uint8_t *buf, size_t len);
 /* Installed SAs of a node. */
 size_t x_sa_count(const struct xnode *n);
 const struct xk_sa *x_sa_find(const struct xnode *n, bool inbound, size_t i);
