@@ -140,7 +140,7 @@ int ikev2_tunnel_info(const struct ikev2 *e, uint32_t tunnel_id, struct ikev2_tu
 /* Tests: require cookies from this many half-open SAs on (default 1024). */
 void ikev2_test_cookie_threshold(struct ikev2 *e, size_t n);
 /* Tests: IP packet size of IKE fragments (RFC 7383), both address families; 0: the defaults
- * (1280 bytes IPv4, 1232 IPv6). */
+ * (1280 bytes IPv4 and IPv6). */
 void ikev2_test_frag_size(struct ikev2 *e, size_t ip_bytes);
 /* Tests: do not announce IKEV2_FRAGMENTATION_SUPPORTED (a peer without RFC 7383). */
 void ikev2_test_frag_off(struct ikev2 *e, bool off);

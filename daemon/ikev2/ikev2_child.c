@@ -620,6 +620,7 @@ static void move_children(struct ikev2_sa *from, struct ikev2_sa *to)
 	to->auth_remote = from->auth_remote;
 	to->nat_local = from->nat_local;
 	to->nat_remote = from->nat_remote;
+	to->frag_ok = from->frag_ok; /* RFC 7383 support was negotiated for the IKE SA */
 	to->lifetime_s = from->lifetime_s;
 	memcpy(to->local_id, from->local_id, sizeof(to->local_id));
 	memcpy(to->remote_id, from->remote_id, sizeof(to->remote_id));

@@ -29,7 +29,7 @@
 #define IKEV2_FRAG_MAX 64	   /* fragments of one message, both ways */
 #define IKEV2_FRAG_PLAIN_MAX 65536 /* reassembled plaintext of one message */
 #define IKEV2_FRAG_SIZE_V4 1280	   /* IP packet size of a fragment (RFC 7383 2.5.1) */
-#define IKEV2_FRAG_SIZE_V6 1232
+#define IKEV2_FRAG_SIZE_V6 1280	   /* the IPv6 minimum MTU: always deliverable */
 #define IKEV2_FRAG_OVERHEAD 256 /* per fragment: header, SKF, IV, padding, ICV */
 #define IKEV2_OUT_MAX (IKEV2_MSG_MAX + IKEV2_FRAG_MAX * IKEV2_FRAG_OVERHEAD)
 
