@@ -419,8 +419,8 @@ int ikev2_child_rekey_start(struct ikev2_sa *sa)
 	r = wire_build_finish(&b, &clen);
 	if (r < 0)
 		return r;
-	ikev2_log(sa, IKEV2_LOG_INFO, NULL, "rekeying CHILD_SA 0x%08x/0x%08x of %s", c->spi_in,
-		  c->spi_out, t->cfg->name);
+	ikev2_log(sa, IKEV2_LOG_INFO, NULL, "rekeying CHILD_SA 0x%08x/0x%08x of %s%s", c->spi_in,
+		  c->spi_out, t->cfg->name, sa->pending_dh ? " with PFS" : "");
 	return ikev2_send_request(sa, WIRE_EX2_CREATE_CHILD_SA, IKEV2_REQ_CHILD_REKEY, chain,
 				  clen, b.first);
 }
@@ -602,6 +602,8 @@ static void child_rekey_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_
 	if (wire_build_finish(&b, &clen) < 0)
 		return;
 	ikev2_send_response(sa, WIRE_EX2_CREATE_CHILD_SA, msgid, chain, clen, b.first);
+	if (esp.dh)
+		ikev2_debug(sa, "CHILD_SA rekey with PFS (DH group %u)", esp.dh);
 	child_rekeyed(sa, old, nc, false);
 }
 

@@ -250,6 +250,34 @@ static void test_nat(void **state)
 	x_free(&p);
 }
 
+/* `set pfs group19`: the CHILD_SA rekey carries a KE of group 19 both ways and both sides derive
+ * the same new keys from it (RFC 7296 2.17). */
+static void test_pfs_rekey(void **state)
+{
+	char *a = strdup(cfg_a), *b = strdup(cfg_b), *na, *nb;
+	const char *line = " set ikev2-profile PR\n";
+	struct xpair p;
+	uint32_t old_out;
+
+	(void)state;
+	assert_true(asprintf(&na, "%.*s%s set pfs group19\n%s", (int)(strstr(a, line) - a), a, line,
+			     strstr(a, line) + strlen(line)) > 0);
+	assert_true(asprintf(&nb, "%.*s%s set pfs group19\n%s", (int)(strstr(b, line) - b), b, line,
+			     strstr(b, line) + strlen(line)) > 0);
+	x_init(&p, na, nb, "192.0.2.1", "192.0.2.2");
+	free(a), free(b), free(na), free(nb);
+	x_run(&p, 5);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	old_out = x_sa_find(&p.a, false, 0)->sa.spi;
+	x_run(&p, 3300);
+	assert_true(x_log_has(&p.a, "with PFS"));
+	assert_true(x_log_has(&p.b, "CHILD_SA rekey with PFS (DH group 19)"));
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_not_equal(x_sa_find(&p.a, false, 0)->sa.spi, old_out);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_ke),
 		cmocka_unit_test(test_cookie),
 		cmocka_unit_test(test_nat),
+		cmocka_unit_test(test_pfs_rekey),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
