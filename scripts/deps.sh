@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything ikegw needs to build, test and run its kernel lab on a fresh
 # Debian 12 machine (as root). Idempotent; called by scripts/demo.sh and scripts/test.sh.
+# `scripts/deps.sh bench` also installs what the benchmarks' strongSwan runs need.
 set -euo pipefail
 
 PKGS=(
@@ -44,3 +45,16 @@ lab_libreswan() {
 	touch "$dir/root/.complete"
 }
 lab_libreswan
+
+# bench_strongswan: charon's kernel-libipsec plugin (libcharon-extra-plugins) for the strongSwan
+# side of tests/bench/ikev2/run-bench.sh: this host's kernel has no ESP, so charon keeps its
+# CHILD_SAs in userspace there. Not needed to build or test: only with `scripts/deps.sh bench`.
+# The lab's charon instances load an explicit plugin list (tests/lab/lib-peers.sh), so the
+# extra plugins' load = yes snippets in /etc/strongswan.d do not reach them.
+bench_strongswan() {
+	apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 \
+		libcharon-extra-plugins >/dev/null
+}
+if [ "${1:-}" = bench ]; then
+	bench_strongswan
+fi

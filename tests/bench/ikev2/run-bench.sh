@@ -8,7 +8,7 @@
 #                                  [--udp-round R] [--no-strongswan]
 # Defaults (about 1 minute): 5000 handshakes, 10000 IKE SAs, 5000 handshakes per UDP peer in
 # rounds of 500 against a fresh responder each (charon's kernel-libipsec keeps its SAs in
-# lists: its cost per handshake grows with the SAs it holds). --memory 100000: ~8 minutes.
+# lists: its cost per handshake grows with the SAs it holds). --memory 100000: 4-7 minutes.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -210,7 +210,7 @@ fi
 if [ "$swan_ok" = 1 ]; then
 	echo "| UDP, strongSwan charon responder (kernel-libipsec): handshakes/s per core, RSS bytes per IKE SA | $(udp_sum charon) |"
 elif [ "$SWAN" = 1 ]; then
-	echo "| strongSwan | not run: needs root, /usr/lib/ipsec/charon and the kernel-libipsec plugin (libcharon-extra-plugins) |"
+	echo "| strongSwan | not run: needs root, /usr/lib/ipsec/charon and the kernel-libipsec plugin (scripts/deps.sh bench) |"
 fi
 echo
 echo "details: $LOG"
