@@ -80,12 +80,29 @@ void ikev2_set_debug(struct ikev2 *e, bool on)
 
 /* ---- tunnels ---- */
 
+/* Tunnels are kept sorted by number: O(log n) lookups on every message and log line. */
 struct ikev2_tunnel *ikev2_tunnel_get(struct ikev2 *e, uint32_t id)
 {
-	for (size_t i = 0; i < e->n_tunnels; i++)
-		if (e->tunnels[i].id == id)
-			return &e->tunnels[i];
+	size_t lo = 0, hi = e->n_tunnels;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->tunnels[mid].id == id)
+			return &e->tunnels[mid];
+		if (e->tunnels[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
+}
+
+static int tunnel_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct ikev2_tunnel *)a)->id, y = ((const struct ikev2_tunnel *)b)->id;
+
+	return x < y ? -1 : x > y;
 }
 
 static bool tunnel_is_v2(const struct config_interface *i)
@@ -184,6 +201,7 @@ int ikev2_set_config(struct ikev2 *e, const struct config *cfg, const struct pki
 		ike_timer_init(&nt[n].reinit_timer, reinit_timer, NULL);
 		n++;
 	}
+	qsort(nt, n, sizeof(*nt), tunnel_cmp);
 	/* SAs of tunnels that went away or changed */
 	for (size_t i = 0; i < e->n_tunnels; i++) {
 		struct ikev2_tunnel *old = &e->tunnels[i];
@@ -545,11 +563,8 @@ void ikev2_foreach_sa(const struct ikev2 *e, ikev2_sa_cb cb, void *userdata)
 
 int ikev2_tunnel_info(const struct ikev2 *e, uint32_t tunnel_id, struct ikev2_tunnel_info *ret)
 {
-	const struct ikev2_tunnel *t = NULL;
+	const struct ikev2_tunnel *t = ikev2_tunnel_get((struct ikev2 *)e, tunnel_id);
 
-	for (size_t i = 0; i < e->n_tunnels; i++)
-		if (e->tunnels[i].id == tunnel_id)
-			t = &e->tunnels[i];
 	if (!t)
 		return -ENOENT;
 	memset(ret, 0, sizeof(*ret));

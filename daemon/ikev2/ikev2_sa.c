@@ -84,9 +84,7 @@ void ikev2_log(const struct ikev2_sa *sa, enum ikev2_log_level lvl, const char *
 	ikev2_spi_str(sa, spi, sizeof(spi));
 	snprintf(line, sizeof(line), "IKEv2:(SA ID = %llu, SPI %s):%s", (unsigned long long)sa->id,
 		 spi, text);
-	for (size_t i = 0; i < e->n_tunnels; i++)
-		if (e->tunnels[i].id == sa->tunnel_id)
-			t = &e->tunnels[i];
+	t = sa->tunnel_id ? ikev2_tunnel_get((struct ikev2 *)e, sa->tunnel_id) : NULL;
 	memset(&entry, 0, sizeof(entry));
 	entry.level = lvl;
 	entry.text = line;
