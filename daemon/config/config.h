@@ -505,10 +505,10 @@ struct config {
  * (diag may hold warnings). On any error *ret is NULL, every problem found is in diag
  * (all of them, not only the first) and -EINVAL is returned; -errno for I/O failures.
  * diag may be NULL. Inputs larger than CONFIG_MAX_INPUT are refused (-EFBIG); a file with
- * more than 10000 objects of one kind (tunnels, routes, profiles...) or 1000 entries in one
+ * more than 200000 objects of one kind (tunnels, routes, profiles...) or 1000 entries in one
  * list (match rules of a profile...) is refused with an error at the line that exceeds it.
  */
-#define CONFIG_MAX_INPUT (4u << 20)
+#define CONFIG_MAX_INPUT (64u << 20)
 
 int config_load_file(const char *path, struct config **ret, struct config_diag *diag);
 /* name is used in diagnostics; base_dir (may be NULL) anchors relative PEM paths. */

@@ -54,7 +54,7 @@ enum cfg_mode {
 #define CFG_MAX_DEPTH 4
 /* Entries of one array (tunnels, routes, profiles, keys of a keyring...): lookups are linear,
  * so this bounds the work a hostile file can cause. */
-#define CFG_MAX_ITEMS 10000
+#define CFG_MAX_ITEMS 200000
 /* Entries of a per-object list (match rules of a profile, its trust-points...). */
 #define CFG_MAX_SUBITEMS 1000
 

@@ -759,11 +759,11 @@ static void test_input_limits(void **state)
 		config_load_buffer("big", NULL, "", (size_t)CONFIG_MAX_INPUT + 1, &cfg, &d),
 		-EFBIG);
 	assert_null(cfg);
-	assert_string_equal(d.entries[0].message, "configuration larger than 4194304 bytes");
+	assert_string_equal(d.entries[0].message, "configuration larger than 67108864 bytes");
 	config_diag_clear(&d);
-	/* bounded work: at most CFG_MAX_ITEMS (10000) entries of a kind, 1000 per list */
+	/* bounded work: at most CFG_MAX_ITEMS (200000) entries of a kind, 1000 per list */
 	{
-		size_t n = 10001, o = 0;
+		size_t n = 200001, o = 0;
 		char *text = malloc(n * 40);
 
 		assert_non_null(text);
@@ -772,9 +772,9 @@ static void test_input_limits(void **state)
 		config_diag_init(&d);
 		assert_int_equal(config_load_buffer("t", NULL, text, o, &cfg, &d), -EINVAL);
 		assert_int_equal(d.n_entries, 1);
-		assert_int_equal(d.entries[0].line, 10001);
+		assert_int_equal(d.entries[0].line, 200001);
 		assert_string_equal(d.entries[0].message,
-				    "more than 10000 entries of one kind: configuration too large");
+				    "more than 200000 entries of one kind: configuration too large");
 		config_diag_clear(&d);
 		o = (size_t)sprintf(text, "crypto isakmp profile P\n");
 		for (size_t i = 0; i < 1001; i++)
