@@ -278,6 +278,31 @@ static void test_pfs_rekey(void **state)
 	x_free(&p);
 }
 
+/* Both sides `tunnel initiate always` (the IOS default): two IKE SAs start at once; one is
+ * found redundant and deleted, one IKE SA and one CHILD_SA pair remain, keys agree. */
+static void test_both_initiate(void **state)
+{
+	static const char b2[] = CFG_COMMON("192.0.2.2", "192.0.2.1", "2", "1", "s3cret", "always",
+					    "");
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, b2, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 60);
+	if (x_ike_count(&p.a, NULL) != 1 || x_ike_count(&p.b, NULL) != 1) {
+		x_log_dump(&p.a);
+		x_log_dump(&p.b);
+	}
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_ike_count(&p.b, "READY"), 1);
+	assert_int_equal(x_ike_count(&p.a, NULL), 1);
+	assert_int_equal(x_ike_count(&p.b, NULL), 1);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_cookie),
 		cmocka_unit_test(test_nat),
 		cmocka_unit_test(test_pfs_rekey),
+		cmocka_unit_test(test_both_initiate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
