@@ -319,7 +319,7 @@ out:
 
 int kplane_cmd_tunnel_down(const struct kplane_opts *o)
 {
-	struct vti_link_params p;
+	struct vti_link_params p = { 0 };
 	struct vti_handle *vh = NULL;
 	struct xfrm_handle *xh = NULL;
 	struct xfrm_error xerr;
@@ -386,7 +386,7 @@ static int tunnel_params(const struct kplane_opts *o, struct vti_link_params *re
 int kplane_cmd_sa_add(const struct kplane_opts *o)
 {
 	struct kplane_sa_keys keys;
-	struct vti_link_params p;
+	struct vti_link_params p = { 0 };
 	struct xfrm_handle *xh = NULL;
 	struct xfrm_error err;
 	struct xfrm_sa sa;
@@ -419,7 +419,7 @@ int kplane_cmd_sa_add(const struct kplane_opts *o)
 
 int kplane_cmd_sa_del(const struct kplane_opts *o)
 {
-	struct vti_link_params p;
+	struct vti_link_params p = { 0 };
 	struct xfrm_handle *xh = NULL;
 	struct xfrm_error err = { 0 };
 	struct xfrm_sa_id id = { .family = AF_INET, .proto = IPPROTO_ESP };
@@ -445,7 +445,7 @@ int kplane_cmd_sa_del(const struct kplane_opts *o)
 
 int kplane_cmd_policy_update(const struct kplane_opts *o)
 {
-	struct vti_link_params p;
+	struct vti_link_params p = { 0 };
 	struct xfrm_handle *xh = NULL;
 	struct xfrm_batch *b = NULL;
 	struct xfrm_policy pol[3];
