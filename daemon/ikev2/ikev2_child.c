@@ -17,6 +17,7 @@
 
 #define CHILD_GRACE_US 2000000ull    /* old CHILD_SA kept this long after a rekey */
 #define REKEYED_IKE_US 30000000ull   /* old IKE SA kept this long waiting for its Delete */
+#define CHILD_OUT_WAIT_US 10000000ull /* responder: new outbound SA at the latest after this */
 
 /* ---- traffic selectors ---- */
 
@@ -114,6 +115,9 @@ static void child_timer(struct ike_timer *t, void *userdata)
 		sa->rekey_child = c;
 		sa->queued_rekey_child = true;
 		ikev2_kick(sa);
+	} else if (t == &c->out_timer) {
+		/* the initiator did not delete the old CHILD_SA in time: switch anyway */
+		ikev2_child_out_install(c);
 	} else if (t == &c->expire_timer) {
 		/* a rekeyed child whose Delete never came, or our grace period ended */
 		if (c->rekeyed)
@@ -131,6 +135,9 @@ void ikev2_child_timers_arm(struct ikev2_child *c)
 
 	ike_timer_init(&c->rekey_timer, child_timer, c);
 	ike_timer_init(&c->expire_timer, child_timer, c);
+	ike_timer_init(&c->out_timer, child_timer, c);
+	if (c->out_pending)
+		ike_timer_arm(&e->timers, &c->out_timer, ikev2_now(e) + CHILD_OUT_WAIT_US);
 	if (c->rekeyed) {
 		ike_timer_arm(&e->timers, &c->expire_timer, ikev2_now(e) + CHILD_GRACE_US);
 		return;
@@ -220,13 +227,22 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 		in.soft_bytes = out.soft_bytes = kb * 1024 / 10 * 9;
 	}
 	r = k->sa_add(k->ctx, &in, err, sizeof(err));
-	if (r == 0) {
+	if (r == 0 && sa->defer_out && el + il <= sizeof(c->out_keys)) {
+		/* keep the outbound SA back (make-before-break on the responder) */
+		c->out_sa = out;
+		memcpy(c->out_keys, out.enc_key, el);
+		if (il)
+			memcpy(c->out_keys + el, out.integ_key, il);
+		c->out_pending = true;
+	} else if (r == 0) {
 		r = k->sa_add(k->ctx, &out, err, sizeof(err));
 		if (r < 0)
 			k->sa_del(k->ctx, tunnel_id, &in.dst, spi_in);
 	}
+	sa->defer_out = false;
 	ike_secret_free(&km);
 	if (r < 0) {
+		OPENSSL_cleanse(c->out_keys, sizeof(c->out_keys));
 		ikev2_log(sa, IKEV2_LOG_ERR, NULL, "kernel refused the CHILD_SA %s: %s",
 			  ikev2_esp_str(esp, es, sizeof(es)), err[0] ? err : "error");
 		memset(c, 0, sizeof(*c));
@@ -265,6 +281,7 @@ void ikev2_child_remove(struct ikev2_child *c, bool retire_counters)
 
 	ike_timer_cancel(&e->timers, &c->rekey_timer);
 	ike_timer_cancel(&e->timers, &c->expire_timer);
+	ike_timer_cancel(&e->timers, &c->out_timer);
 	if (c->installed) {
 		struct ike_kernel_counters ci = { 0 }, co = { 0 };
 
@@ -280,9 +297,42 @@ void ikev2_child_remove(struct ikev2_child *c, bool retire_counters)
 		k->sa_del(k->ctx, c->tunnel_id, &sa->path.local, c->spi_in);
 		ikev2_debug(sa, "CHILD_SA 0x%08x/0x%08x removed", c->spi_in, c->spi_out);
 	}
-	memset(c, 0, sizeof(*c));
+	OPENSSL_cleanse(c, sizeof(*c));
 	c->rekey_timer.index = SIZE_MAX;
 	c->expire_timer.index = SIZE_MAX;
+	c->out_timer.index = SIZE_MAX;
+}
+
+void ikev2_child_out_install(struct ikev2_child *c)
+{
+	struct ikev2_sa *sa = c->sa;
+	const struct ike_kernel_ops *k = sa->e->env.kernel;
+	char err[256] = "";
+	int r;
+
+	if (!c->used || !c->out_pending)
+		return;
+	ike_timer_cancel(&sa->e->timers, &c->out_timer);
+	c->out_sa.enc_key = c->out_keys;
+	c->out_sa.integ_key = c->out_sa.integ_key_len ? c->out_keys + c->out_sa.enc_key_len : NULL;
+	r = k->sa_add(k->ctx, &c->out_sa, err, sizeof(err));
+	c->out_pending = false;
+	OPENSSL_cleanse(c->out_keys, sizeof(c->out_keys));
+	c->out_sa.enc_key = c->out_sa.integ_key = NULL;
+	if (r < 0)
+		ikev2_log(sa, IKEV2_LOG_ERR, NULL, "kernel refused the outbound SA 0x%08x: %s",
+			  c->spi_out, err[0] ? err : "error");
+	else
+		ikev2_debug(sa, "outbound SA 0x%08x installed: sending on the new CHILD_SA",
+			    c->spi_out);
+}
+
+void ikev2_child_out_install_tunnel(struct ikev2_sa *sa, uint32_t tunnel_id)
+{
+	for (int i = 0; i < IKEV2_MAX_CHILDREN; i++)
+		if (sa->children[i].used && sa->children[i].out_pending &&
+		    sa->children[i].tunnel_id == tunnel_id)
+			ikev2_child_out_install(&sa->children[i]);
 }
 
 /* ---- established ---- */
@@ -550,6 +600,7 @@ static void child_rekey_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_
 					   WIRE_N2_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
+	sa->defer_out = true;
 	if (ikev2_child_install(sa, t->id, &esp, spi_in, peer_spi, esp.dh ? &gir : NULL,
 				np->u.data.ptr, np->u.data.len, nonce, sizeof(nonce), false,
 				&nc) < 0) {
@@ -633,12 +684,14 @@ static void move_children(struct ikev2_sa *from, struct ikev2_sa *to)
 			continue;
 		ike_timer_cancel(&e->timers, &c->rekey_timer);
 		ike_timer_cancel(&e->timers, &c->expire_timer);
+		ike_timer_cancel(&e->timers, &c->out_timer);
 		to->children[i] = *c;
 		to->children[i].sa = to;
 		ikev2_child_timers_arm(&to->children[i]);
-		memset(c, 0, sizeof(*c));
+		OPENSSL_cleanse(c, sizeof(*c));
 		c->rekey_timer.index = SIZE_MAX;
 		c->expire_timer.index = SIZE_MAX;
+		c->out_timer.index = SIZE_MAX;
 	}
 	if (t && t->sa == from)
 		t->sa = to;

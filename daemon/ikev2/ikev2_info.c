@@ -62,6 +62,8 @@ void ikev2_info_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid)
 			put32(ours + 4 * n_ours++, c->spi_in);
 			ikev2_debug(sa, "peer deletes CHILD_SA 0x%08x/0x%08x", c->spi_in,
 				    c->spi_out);
+			/* a rekey's old CHILD_SA: its successor starts sending first */
+			ikev2_child_out_install_tunnel(sa, c->tunnel_id);
 			ikev2_child_remove(c, true);
 		}
 	}

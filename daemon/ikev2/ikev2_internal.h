@@ -75,6 +75,15 @@ struct ikev2_child {
 	uint64_t lifetime_s;
 	struct ike_timer rekey_timer; /* initiator of the rekeys: at lifetime minus margin */
 	struct ike_timer expire_timer;
+	/*
+	 * Responder of a CHILD_SA rekey: the new outbound SA waits until the initiator deletes the
+	 * old CHILD_SA (or out_timer fires), so that we never send on an SA the initiator has not
+	 * installed yet (the kernel sends on the newest outbound SA at once).
+	 */
+	bool out_pending;
+	struct ike_kernel_sa out_sa;
+	uint8_t out_keys[128];
+	struct ike_timer out_timer;
 	struct ikev2_sa *sa;
 };
 
@@ -177,6 +186,7 @@ struct ikev2_sa {
 	struct ike_timer natka_timer;  /* NAT-T keepalives while we are behind a NAT */
 	bool queued_rekey_child, queued_rekey_ike, queued_dpd, queued_delete;
 	bool refused; /* responder: IKE_AUTH answered with an error, kept for retransmissions */
+	bool defer_out; /* the next ikev2_child_install keeps the outbound SA back */
 };
 
 /* Per-tunnel state that outlives IKE SAs. */
@@ -324,6 +334,10 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 			const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
 			bool initiator_keys, struct ikev2_child **ret);
 void ikev2_child_remove(struct ikev2_child *c, bool retire_counters);
+/* Install a CHILD_SA's held-back outbound SA (see out_pending); no-op without one. */
+void ikev2_child_out_install(struct ikev2_child *c);
+/* The old CHILD_SA of a rekey goes: its successors' outbound SAs go in first. */
+void ikev2_child_out_install_tunnel(struct ikev2_sa *sa, uint32_t tunnel_id);
 struct ikev2_child *ikev2_child_by_spi_out(struct ikev2_sa *sa, uint32_t spi_out);
 struct ikev2_child *ikev2_child_by_spi_in(struct ikev2_sa *sa, uint32_t spi_in);
 void ikev2_child_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid);
