@@ -282,6 +282,10 @@ void ikev2_child_remove(struct ikev2_child *c, bool retire_counters)
 	ike_timer_cancel(&e->timers, &c->rekey_timer);
 	ike_timer_cancel(&e->timers, &c->expire_timer);
 	ike_timer_cancel(&e->timers, &c->out_timer);
+	/* whoever removes a rekey's old CHILD_SA (either side's Delete, a timer): its successor's
+	 * held-back outbound SA goes in first, so the tunnel never has none */
+	if (c->rekeyed && sa->state == IKEV2_S_ESTABLISHED)
+		ikev2_child_out_install_tunnel(sa, c->tunnel_id);
 	if (c->installed) {
 		struct ike_kernel_counters ci = { 0 }, co = { 0 };
 
