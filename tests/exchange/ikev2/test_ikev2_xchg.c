@@ -303,6 +303,74 @@ static void test_both_initiate(void **state)
 	x_free(&p);
 }
 
+/* Make-before-break, step by step: from the first CHILD_SA on, each side always has an SA to
+ * send on, and the SA its kernel sends on (the newest outbound) is installed inbound at the
+ * peer, through CHILD_SA and IKE SA rekeys that come back to back (lifetimes 120 s). */
+static bool mbb_started;
+static unsigned mbb_checks;
+
+static void mbb_check(struct xpair *p)
+{
+	for (int i = 0; i < 2; i++) {
+		const struct xnode *n = i ? &p->b : &p->a, *peer = i ? &p->a : &p->b;
+		const struct xk_sa *out = x_sa_sending(n), *in;
+
+		if (!mbb_started)
+			continue;
+		if (!out) {
+			x_log_dump(&p->a);
+			x_log_dump(&p->b);
+		}
+		assert_non_null(out);
+		in = x_sa_by_spi(peer, out->sa.spi);
+		if (!in) {
+			x_log_dump(&p->a);
+			x_log_dump(&p->b);
+			fail_msg("%s sends on SPI 0x%08x that %s has not installed", n->name,
+				 out->sa.spi, peer->name);
+		}
+		assert_true(in->sa.inbound);
+		mbb_checks++;
+	}
+}
+
+static void test_make_before_break(void **state)
+{
+	static const char a[] = CFG_COMMON("192.0.2.1", "192.0.2.2", "1", "2", "s3cret", "always",
+					   " lifetime 120\n dpd 10 2 periodic\n");
+	static const char b[] = CFG_COMMON("192.0.2.2", "192.0.2.1", "2", "1", "s3cret", "never",
+					   " lifetime 120\n");
+	const char *line = " set ikev2-profile PR\n";
+	char *na, *nb;
+	struct xpair p;
+	uint32_t first;
+
+	(void)state;
+	assert_true(asprintf(&na, "%.*s%s set security-association lifetime seconds 120\n%s",
+			     (int)(strstr(a, line) - a), a, line, strstr(a, line) + strlen(line)) > 0);
+	assert_true(asprintf(&nb, "%.*s%s set security-association lifetime seconds 120\n%s",
+			     (int)(strstr(b, line) - b), b, line, strstr(b, line) + strlen(line)) > 0);
+	x_init(&p, na, nb, "192.0.2.1", "192.0.2.2");
+	free(na), free(nb);
+	x_run(&p, 5);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	first = x_sa_sending(&p.a)->sa.spi;
+	mbb_started = true;
+	mbb_checks = 0;
+	p.step_check = mbb_check;
+	x_run(&p, 400); /* three or more rekeys of each kind */
+	p.step_check = NULL;
+	mbb_started = false;
+	assert_true(mbb_checks > 100);
+	assert_int_not_equal(x_sa_sending(&p.a)->sa.spi, first);
+	assert_true(x_log_has(&p.a, "IKE SA rekeyed"));
+	assert_true(x_log_has(&p.b, "CHILD_SA rekeyed"));
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_nat),
 		cmocka_unit_test(test_pfs_rekey),
 		cmocka_unit_test(test_both_initiate),
+		cmocka_unit_test(test_make_before_break),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

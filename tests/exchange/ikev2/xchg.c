@@ -187,6 +187,7 @@ static int k_sa_add(void *ctx, const struct ike_kernel_sa *sa, char *err, size_t
 			memcpy(s->integ, sa->integ_key, sa->integ_key_len);
 		s->sa.enc_key = s->enc;
 		s->sa.integ_key = s->integ;
+		s->seq = ++pair_of(n)->sa_seq;
 		n->n_add++;
 		return 0;
 	}
@@ -334,6 +335,8 @@ void x_run(struct xpair *p, uint64_t horizon_s)
 				p->q_tail = NULL;
 			ikev2_input(k->to->e, &k->path, k->data, k->len);
 			free(k);
+			if (p->step_check)
+				p->step_check(p);
 			continue;
 		}
 		if (p->held) {
@@ -357,8 +360,20 @@ void x_run(struct xpair *p, uint64_t horizon_s)
 			p->now = t;
 		ikev2_run_timers(p->a.e);
 		ikev2_run_timers(p->b.e);
+		if (p->step_check)
+			p->step_check(p);
 	}
 	fail_msg("x_run: no quiescence");
+}
+
+const struct xk_sa *x_sa_sending(const struct xnode *n)
+{
+	const struct xk_sa *best = NULL;
+
+	for (int i = 0; i < XK_MAX; i++)
+		if (n->sas[i].used && !n->sas[i].sa.inbound && (!best || n->sas[i].seq > best->seq))
+			best = &n->sas[i];
+	return best;
 }
 
 size_t x_sa_count(const struct xnode *n)

@@ -58,6 +58,7 @@ struct xk_sa {
 	struct ike_kernel_sa sa; /* key pointers into the bytes below */
 	uint8_t enc[64], integ[64];
 	struct ike_kernel_counters ctr;
+	unsigned seq; /* order of installation: the kernel sends on the newest outbound SA */
 };
 
 struct xnode {
@@ -89,6 +90,9 @@ struct xpair {
 	bool nat_a;
 	struct config_addr nat_addr;
 	unsigned n_packets;
+	/* called after every delivered datagram and timer run (invariant checks) */
+	void (*step_check)(struct xpair *p);
+	unsigned sa_seq;
 	struct xpkt *q_head, *q_tail;
 	x_hook_fn hook;
 	void *hook_data;
@@ -120,5 +124,7 @@ bool x_log_has(const struct xnode *n, const char *needle);
 void x_log_dump(const struct xnode *n);
 /* The two nodes agree on the CHILD_SA keys both ways. */
 void x_assert_child_pair(const struct xpair *p);
+/* The outbound SA a node's kernel sends on (the newest), or NULL. */
+const struct xk_sa *x_sa_sending(const struct xnode *n);
 
 #endif
