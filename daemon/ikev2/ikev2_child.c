@@ -880,32 +880,7 @@ static void ike_rekey_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t 
 		ikev2_sa_destroy(n, "rekey failed");
 		return;
 	}
-	memset(&prop, 0, sizeof(prop));
-	memset(ptr, 0, sizeof(ptr));
-	prop.num = num;
-	prop.proto = WIRE_PROTO_IKE;
-	prop.spi.ptr = n->rspi;
-	prop.spi.len = 8;
-	prop.transforms = ptr;
-	ptr[0].type = WIRE_TT_ENCR;
-	ptr[0].id = a.encr;
-	if (a.encr == WIRE_ENCR_AES_CBC || a.encr == WIRE_ENCR_AES_GCM_16) {
-		memset(pattr, 0, sizeof(pattr));
-		pattr[0].type = WIRE_TA_KEY_LENGTH;
-		pattr[0].tv = true;
-		pattr[0].value = a.key_bits;
-		ptr[0].attrs = pattr;
-		ptr[0].nattrs = 1;
-	}
-	ptr[1].type = WIRE_TT_PRF;
-	ptr[1].id = a.prf;
-	prop.ntransforms = 2;
-	if (a.integ != WIRE_INTEG_NONE) {
-		ptr[prop.ntransforms].type = WIRE_TT_INTEG;
-		ptr[prop.ntransforms++].id = a.integ;
-	}
-	ptr[prop.ntransforms].type = WIRE_TT_KE;
-	ptr[prop.ntransforms++].id = a.dh;
+	ikev2_ike_chosen_build(&a, num, n->rspi, 8, &prop, ptr, pattr);
 	sp.u.sa.proposals = &prop;
 	sp.u.sa.nproposals = 1;
 	wire_build_chain(&b, chain, sizeof(chain), WIRE_IKEV2);

@@ -563,32 +563,7 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_path *path, struct wir
 		return;
 	}
 	/* our response: the chosen transforms in one proposal with the peer's number */
-	memset(&chosen, 0, sizeof(chosen));
-	memset(ctr, 0, sizeof(ctr));
-	chosen.num = num;
-	chosen.proto = WIRE_PROTO_IKE;
-	chosen.transforms = ctr;
-	ctr[0].type = WIRE_TT_ENCR;
-	ctr[0].id = a.encr;
-	if (a.encr == WIRE_ENCR_AES_CBC || a.encr == WIRE_ENCR_AES_GCM_16) {
-		memset(cattr, 0, sizeof(cattr));
-		cattr[0].type = WIRE_TA_KEY_LENGTH;
-		cattr[0].tv = true;
-		cattr[0].value = a.key_bits;
-		ctr[0].attrs = cattr;
-		ctr[0].nattrs = 1;
-	}
-	ctr[1].type = WIRE_TT_PRF;
-	ctr[1].id = a.prf;
-	chosen.ntransforms = 2;
-	if (a.integ != WIRE_INTEG_NONE) {
-		ctr[2].type = WIRE_TT_INTEG;
-		ctr[2].id = a.integ;
-		chosen.ntransforms++;
-	}
-	ctr[chosen.ntransforms].type = WIRE_TT_KE;
-	ctr[chosen.ntransforms].id = a.dh;
-	chosen.ntransforms++;
+	ikev2_ike_chosen_build(&a, num, NULL, 0, &chosen, ctr, cattr);
 	wsa.proposals = &chosen;
 	wsa.nproposals = 1;
 

@@ -315,6 +315,10 @@ bool ikev2_ike_choose(struct ikev2 *e, const struct config_addr *local,
 		      const struct wire_sa *sa, uint16_t ke_group, struct ikev2_ike_alg *ret,
 		      uint8_t *ret_propnum, uint16_t *ret_want_group);
 int ikev2_keys_derive(struct ikev2_sa *sa);
+/* The one-proposal SA payload of a responder: the chosen IKE transforms, the peer's number. */
+void ikev2_ike_chosen_build(const struct ikev2_ike_alg *a, uint8_t num, const uint8_t *spi,
+			    size_t spi_len, struct wire_proposal *p, struct wire_transform tr[4],
+			    struct wire_attr *attr);
 
 /* ---- ikev2_auth.c ---- */
 int ikev2_auth_start(struct ikev2_sa *sa);

@@ -452,3 +452,35 @@ const char *ikev2_esp_str(const struct ikev2_esp *esp, char *buf, size_t len)
 	snprintf(buf, len, "%s-%u/%s", en ? en : "?", esp->key_bits, in ? in : "?");
 	return buf;
 }
+
+void ikev2_ike_chosen_build(const struct ikev2_ike_alg *a, uint8_t num, const uint8_t *spi,
+			    size_t spi_len, struct wire_proposal *p, struct wire_transform tr[4],
+			    struct wire_attr *attr)
+{
+	memset(p, 0, sizeof(*p));
+	memset(tr, 0, 4 * sizeof(*tr));
+	p->num = num;
+	p->proto = WIRE_PROTO_IKE;
+	p->spi.ptr = spi;
+	p->spi.len = spi_len;
+	p->transforms = tr;
+	tr[0].type = WIRE_TT_ENCR;
+	tr[0].id = a->encr;
+	if (encr_keyed(a->encr)) {
+		memset(attr, 0, sizeof(*attr));
+		attr->type = WIRE_TA_KEY_LENGTH;
+		attr->tv = true;
+		attr->value = a->key_bits;
+		tr[0].attrs = attr;
+		tr[0].nattrs = 1;
+	}
+	tr[1].type = WIRE_TT_PRF;
+	tr[1].id = a->prf;
+	p->ntransforms = 2;
+	if (a->integ != WIRE_INTEG_NONE) {
+		tr[p->ntransforms].type = WIRE_TT_INTEG;
+		tr[p->ntransforms++].id = a->integ;
+	}
+	tr[p->ntransforms].type = WIRE_TT_KE;
+	tr[p->ntransforms++].id = a->dh;
+}
