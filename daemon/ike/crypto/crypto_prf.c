@@ -1,5 +1,6 @@
 /* PRF and integrity transforms of IKEv2 (RFC 7296 3.3.2; HMACs of RFC 2104, 2404, 4868) over
- * OpenSSL's EVP_MAC "HMAC", and prf+ (RFC 7296 2.13).
+ * OpenSSL's EVP_MAC "HMAC", prf+ (RFC 7296 2.13), and the plain hash behind each PRF (IKEv1
+ * uses the negotiated hash both ways, RFC 2409 5 and appendix B).
  */
 #include <errno.h>
 #include <string.h>
@@ -79,7 +80,7 @@ static int mac_open(const char *md, EVP_MAC_CTX **ret)
 }
 
 /* One MAC with ctx: (re)keyed each time, so a context serves every block of prf+. */
-static int mac_run(EVP_MAC_CTX *ctx, const void *key, size_t klen, const struct crypto_chunk *c,
+static int mac_run(EVP_MAC_CTX *ctx, const void *key, size_t klen, const struct ike_buf *c,
 		   size_t n, uint8_t *out, size_t out_size)
 {
 	static const uint8_t empty_key;
@@ -96,8 +97,8 @@ static int mac_run(EVP_MAC_CTX *ctx, const void *key, size_t klen, const struct 
 	return 0;
 }
 
-int crypto_hmac(const char *md, const void *key, size_t klen, const struct crypto_chunk *c,
-		size_t n, uint8_t *out, size_t out_size)
+int crypto_hmac(const char *md, const void *key, size_t klen, const struct ike_buf *c, size_t n,
+		uint8_t *out, size_t out_size)
 {
 	EVP_MAC_CTX *ctx;
 	int r;
@@ -124,23 +125,69 @@ size_t ike_prf_len(uint16_t prf)
 	return d ? d->len : 0;
 }
 
-int crypto_prf_chunks(uint16_t prf, const void *key, size_t klen, const struct crypto_chunk *c,
-		      size_t n, uint8_t *out)
+static bool parts_ok(const struct ike_buf *parts, size_t nparts)
+{
+	if (nparts && !parts)
+		return false;
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].len && !parts[i].ptr)
+			return false;
+	return true;
+}
+
+int ike_prf_parts(uint16_t prf, const void *key, size_t klen, const struct ike_buf *parts,
+		  size_t nparts, uint8_t *out)
 {
 	const struct prf_desc *d = prf_find(prf);
 
 	if (!d)
 		return -EOPNOTSUPP;
-	return crypto_hmac(d->md, key, klen, c, n, out, d->len);
+	if (!parts_ok(parts, nparts))
+		return -EINVAL;
+	return crypto_hmac(d->md, key, klen, parts, nparts, out, d->len);
+}
+
+int ike_hash_parts(uint16_t prf, const struct ike_buf *parts, size_t nparts, uint8_t *out)
+{
+	const struct prf_desc *d = prf_find(prf);
+	EVP_MD_CTX *ctx = NULL;
+	EVP_MD *md = NULL;
+	unsigned int len;
+	int r = -EIO;
+
+	if (!d)
+		return -EOPNOTSUPP;
+	if (!parts_ok(parts, nparts) || !out)
+		return -EINVAL;
+	md = EVP_MD_fetch(NULL, d->md, NULL);
+	if (!md)
+		return -EOPNOTSUPP;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (!EVP_DigestInit_ex2(ctx, md, NULL))
+		goto out;
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].len && !EVP_DigestUpdate(ctx, parts[i].ptr, parts[i].len))
+			goto out;
+	if (!EVP_DigestFinal_ex(ctx, out, &len))
+		goto out;
+	r = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	return r;
 }
 
 int ike_prf(uint16_t prf, const void *key, size_t klen, const void *data, size_t dlen, uint8_t *out)
 {
-	struct crypto_chunk c = { data, dlen };
+	struct ike_buf c = { data, dlen };
 
 	if (dlen && !data)
 		return -EINVAL;
-	return crypto_prf_chunks(prf, key, klen, &c, 1, out);
+	return ike_prf_parts(prf, key, klen, &c, 1, out);
 }
 
 int ike_prf_plus(uint16_t prf, const void *key, size_t klen, const void *seed, size_t slen,
@@ -164,7 +211,7 @@ int ike_prf_plus(uint16_t prf, const void *key, size_t klen, const void *seed, s
 		return r;
 	/* T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n) */
 	for (counter = 1; done < out_len; counter++) {
-		struct crypto_chunk c[3] = {
+		struct ike_buf c[3] = {
 			{ t, counter == 1 ? 0 : d->len },
 			{ seed, slen },
 			{ &counter, 1 },
@@ -212,7 +259,7 @@ size_t ike_esp_integ_keylen(uint16_t integ)
 int ike_integ(uint16_t integ, const void *key, const void *data, size_t len, uint8_t *icv)
 {
 	const struct integ_desc *d = integ_find(integ);
-	struct crypto_chunk c = { data, len };
+	struct ike_buf c = { data, len };
 	uint8_t full[CRYPTO_MAX_MAC];
 	int r;
 

@@ -1,6 +1,7 @@
 /* Protection of the IKEv2 Encrypted payload (SK, RFC 7296 3.14; SKF, RFC 7383): AES-CBC and
  * 3DES-CBC with an HMAC ICV, AES-GCM (RFC 5282) and ChaCha20-Poly1305 (RFC 7634), all over
- * EVP_CIPHER. Also the cipher key lengths both IKE and ESP use.
+ * EVP_CIPHER. Also the cipher key lengths both IKE and ESP use, and the cipher table and
+ * cipher pass IKEv1 CBC (crypto_v1kdf.c) shares.
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,19 +12,7 @@
 
 #include "crypto_internal.h"
 
-struct encr_desc {
-	uint16_t encr;
-	uint16_t key_bits; /* as negotiated; 0 matches too for fixed-size ciphers */
-	bool fixed;	   /* no Key Length attribute: 3DES, ChaCha20 */
-	const char *cipher;
-	size_t key_len;	 /* cipher key bytes */
-	size_t salt_len; /* AEAD: salt bytes at the end of SK_e, first part of the nonce */
-	size_t block;	 /* CBC block size, 1 for AEAD */
-	size_t iv_len;	 /* explicit IV in the payload */
-	size_t tag_len;	 /* AEAD ICV */
-};
-
-static const struct encr_desc encrs[] = {
+static const struct crypto_encr encrs[] = {
 	{ WIRE_ENCR_3DES, 192, true, "DES-EDE3-CBC", 24, 0, 8, 8, 0 },
 	{ WIRE_ENCR_AES_CBC, 128, false, "AES-128-CBC", 16, 0, 16, 16, 0 },
 	{ WIRE_ENCR_AES_CBC, 192, false, "AES-192-CBC", 24, 0, 16, 16, 0 },
@@ -43,10 +32,10 @@ static const struct encr_desc encrs[] = {
 /* Largest message body we process: lengths go to EVP as int. */
 #define SK_MAX (INT_MAX / 2)
 
-static const struct encr_desc *encr_find(uint16_t encr, uint16_t key_bits)
+const struct crypto_encr *crypto_encr_find(uint16_t encr, uint16_t key_bits)
 {
 	for (size_t i = 0; i < sizeof(encrs) / sizeof(encrs[0]); i++) {
-		const struct encr_desc *d = &encrs[i];
+		const struct crypto_encr *d = &encrs[i];
 
 		if (d->encr == encr && (d->key_bits == key_bits || (d->fixed && key_bits == 0)))
 			return d;
@@ -56,7 +45,7 @@ static const struct encr_desc *encr_find(uint16_t encr, uint16_t key_bits)
 
 bool ike_encr_supported(uint16_t encr, uint16_t key_bits)
 {
-	return encr_find(encr, key_bits) != NULL;
+	return crypto_encr_find(encr, key_bits) != NULL;
 }
 
 bool ike_encr_is_aead(uint16_t encr)
@@ -67,7 +56,7 @@ bool ike_encr_is_aead(uint16_t encr)
 
 size_t ike_encr_keylen(uint16_t encr, uint16_t key_bits)
 {
-	const struct encr_desc *d = encr_find(encr, key_bits);
+	const struct crypto_encr *d = crypto_encr_find(encr, key_bits);
 
 	return d ? d->key_len + d->salt_len : 0;
 }
@@ -78,13 +67,13 @@ size_t ike_esp_encr_keylen(uint16_t encr, uint16_t key_bits)
 	return ike_encr_keylen(encr, key_bits);
 }
 
-static const struct encr_desc *suite_find(const struct ike_sk_suite *s)
+static const struct crypto_encr *suite_find(const struct ike_sk_suite *s)
 {
-	const struct encr_desc *d;
+	const struct crypto_encr *d;
 
 	if (!s)
 		return NULL;
-	d = encr_find(s->encr, s->key_bits);
+	d = crypto_encr_find(s->encr, s->key_bits);
 	if (!d)
 		return NULL;
 	if (d->tag_len ? s->integ != WIRE_INTEG_NONE : !ike_integ_supported(s->integ))
@@ -99,25 +88,25 @@ bool ike_sk_suite_supported(const struct ike_sk_suite *s)
 
 size_t ike_sk_iv_len(const struct ike_sk_suite *s)
 {
-	const struct encr_desc *d = suite_find(s);
+	const struct crypto_encr *d = suite_find(s);
 
 	return d ? d->iv_len : 0;
 }
 
-static size_t icv_len(const struct encr_desc *d, const struct ike_sk_suite *s)
+static size_t icv_len(const struct crypto_encr *d, const struct ike_sk_suite *s)
 {
 	return d->tag_len ? d->tag_len : ike_integ_icvlen(s->integ);
 }
 
 /* Ciphertext bytes for plain_len: plain | pad | pad length, a whole number of blocks. */
-static size_t ct_len(const struct encr_desc *d, size_t plain_len)
+static size_t ct_len(const struct crypto_encr *d, size_t plain_len)
 {
 	return (plain_len + 1 + d->block - 1) / d->block * d->block;
 }
 
 size_t ike_sk_body_len(const struct ike_sk_suite *s, size_t plain_len)
 {
-	const struct encr_desc *d = suite_find(s);
+	const struct crypto_encr *d = suite_find(s);
 
 	if (!d || plain_len > SK_MAX)
 		return 0;
@@ -126,7 +115,7 @@ size_t ike_sk_body_len(const struct ike_sk_suite *s, size_t plain_len)
 
 size_t ike_sk_plain_max(const struct ike_sk_suite *s, size_t body_max)
 {
-	const struct encr_desc *d = suite_find(s);
+	const struct crypto_encr *d = suite_find(s);
 	size_t over, ct;
 
 	if (!d)
@@ -140,7 +129,7 @@ size_t ike_sk_plain_max(const struct ike_sk_suite *s, size_t body_max)
 	return ct - 1; /* at least the pad length byte */
 }
 
-static int check_keys(const struct encr_desc *d, const struct ike_sk_suite *s,
+static int check_keys(const struct crypto_encr *d, const struct ike_sk_suite *s,
 		      const struct ike_secret *ek, const struct ike_secret *ak)
 {
 	if (!ek || !ek->ptr || ek->len != d->key_len + d->salt_len)
@@ -150,12 +139,8 @@ static int check_keys(const struct encr_desc *d, const struct ike_sk_suite *s,
 	return 0;
 }
 
-/*
- * One pass of the cipher: AAD (AEAD only), then the input chunks into out. enc selects
- * encryption; for AEAD decryption tag is checked, for encryption it receives the tag.
- */
-static int cipher_run(const struct encr_desc *d, bool enc, const uint8_t *key, const uint8_t *iv,
-		      const uint8_t *aad, size_t aad_len, const struct crypto_chunk *in, size_t n,
+int crypto_cipher_run(const struct crypto_encr *d, bool enc, const uint8_t *key, const uint8_t *iv,
+		      const uint8_t *aad, size_t aad_len, const struct ike_buf *in, size_t n,
 		      uint8_t *out, uint8_t *tag)
 {
 	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, d->cipher, NULL);
@@ -197,7 +182,7 @@ out:
 }
 
 /* AEAD nonce: salt (last bytes of SK_e) | explicit IV (RFC 5282 4, RFC 7634 2). */
-static void aead_nonce(const struct encr_desc *d, const struct ike_secret *ek, const uint8_t *iv,
+static void aead_nonce(const struct crypto_encr *d, const struct ike_secret *ek, const uint8_t *iv,
 		       uint8_t nonce[12])
 {
 	memcpy(nonce, ek->ptr + d->key_len, d->salt_len);
@@ -208,9 +193,9 @@ int ike_sk_encrypt(const struct ike_sk_suite *s, const struct ike_secret *ek,
 		   const struct ike_secret *ak, uint8_t *msg, size_t aad_len, const uint8_t *plain,
 		   size_t plain_len, const uint8_t *iv)
 {
-	const struct encr_desc *d = suite_find(s);
+	const struct crypto_encr *d = suite_find(s);
 	uint8_t trailer[16] = { 0 }, nonce[12];
-	struct crypto_chunk in[2];
+	struct ike_buf in[2];
 	uint8_t *body, *ct;
 	size_t clen, pad;
 	int r;
@@ -228,14 +213,15 @@ int ike_sk_encrypt(const struct ike_sk_suite *s, const struct ike_secret *ek,
 	/* padding bytes are zero, then the pad length (RFC 7296 3.14) */
 	pad = clen - plain_len - 1;
 	trailer[pad] = (uint8_t)pad;
-	in[0] = (struct crypto_chunk){ plain, plain_len };
-	in[1] = (struct crypto_chunk){ trailer, pad + 1 };
+	in[0] = (struct ike_buf){ plain, plain_len };
+	in[1] = (struct ike_buf){ trailer, pad + 1 };
 	memcpy(body, iv, d->iv_len);
 	if (d->tag_len) {
 		aead_nonce(d, ek, iv, nonce);
-		return cipher_run(d, true, ek->ptr, nonce, msg, aad_len, in, 2, ct, ct + clen);
+		return crypto_cipher_run(d, true, ek->ptr, nonce, msg, aad_len, in, 2, ct,
+					 ct + clen);
 	}
-	r = cipher_run(d, true, ek->ptr, iv, NULL, 0, in, 2, ct, NULL);
+	r = crypto_cipher_run(d, true, ek->ptr, iv, NULL, 0, in, 2, ct, NULL);
 	if (r < 0)
 		return r;
 	/* the ICV covers the message from its first byte through the ciphertext */
@@ -246,10 +232,10 @@ int ike_sk_decrypt(const struct ike_sk_suite *s, const struct ike_secret *ek,
 		   const struct ike_secret *ak, const uint8_t *msg, size_t aad_len, size_t body_len,
 		   uint8_t *out, size_t *ret_len)
 {
-	const struct encr_desc *d = suite_find(s);
+	const struct crypto_encr *d = suite_find(s);
 	uint8_t icv[CRYPTO_MAX_MAC], tag[16], nonce[12];
 	const uint8_t *body, *ct;
-	struct crypto_chunk in;
+	struct ike_buf in;
 	size_t ilen, clen, pad;
 	int r;
 
@@ -268,17 +254,17 @@ int ike_sk_decrypt(const struct ike_sk_suite *s, const struct ike_secret *ek,
 	clen = body_len - d->iv_len - ilen;
 	if (clen % d->block)
 		return -EBADMSG;
-	in = (struct crypto_chunk){ ct, clen };
+	in = (struct ike_buf){ ct, clen };
 	if (d->tag_len) {
 		memcpy(tag, ct + clen, ilen);
 		aead_nonce(d, ek, body, nonce);
-		r = cipher_run(d, false, ek->ptr, nonce, msg, aad_len, &in, 1, out, tag);
+		r = crypto_cipher_run(d, false, ek->ptr, nonce, msg, aad_len, &in, 1, out, tag);
 	} else {
 		r = ike_integ(s->integ, ak->ptr, msg, aad_len + d->iv_len + clen, icv);
 		if (r == 0 && CRYPTO_memcmp(icv, ct + clen, ilen) != 0)
 			r = -EBADMSG;
 		if (r == 0)
-			r = cipher_run(d, false, ek->ptr, body, NULL, 0, &in, 1, out, NULL);
+			r = crypto_cipher_run(d, false, ek->ptr, body, NULL, 0, &in, 1, out, NULL);
 	}
 	if (r == 0) {
 		pad = out[clen - 1];

@@ -113,7 +113,7 @@ int ike_v2_derive_rekey(uint16_t old_prf, const struct ike_secret *old_d, uint16
 			const uint8_t spii[8], const uint8_t spir[8], struct ike_v2_keys *ret)
 {
 	uint8_t skeyseed[CRYPTO_MAX_MAC];
-	struct crypto_chunk c[3];
+	struct ike_buf c[3];
 	int r;
 
 	if (!ike_prf_supported(old_prf) || !ike_prf_supported(prf))
@@ -122,10 +122,10 @@ int ike_v2_derive_rekey(uint16_t old_prf, const struct ike_secret *old_d, uint16
 	    !spii || !spir || !ret)
 		return -EINVAL;
 	/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) with the old SA's PRF */
-	c[0] = (struct crypto_chunk){ gir->ptr, gir->len };
-	c[1] = (struct crypto_chunk){ ni, ni_len };
-	c[2] = (struct crypto_chunk){ nr, nr_len };
-	r = crypto_prf_chunks(old_prf, old_d->ptr, old_d->len, c, 3, skeyseed);
+	c[0] = (struct ike_buf){ gir->ptr, gir->len };
+	c[1] = (struct ike_buf){ ni, ni_len };
+	c[2] = (struct ike_buf){ nr, nr_len };
+	r = ike_prf_parts(old_prf, old_d->ptr, old_d->len, c, 3, skeyseed);
 	if (r == 0)
 		r = v2_expand(prf, s, skeyseed, ike_prf_len(old_prf), ni, ni_len, nr, nr_len, spii,
 			      spir, ret);

@@ -1,5 +1,6 @@
 /* IKE crypto primitives over OpenSSL 3 EVP: secrets, Diffie-Hellman (MODP, ECP, X25519),
- * PRF/prf+, integrity, SK payload protection and IKEv2 key derivation (RFC 7296).
+ * PRF/prf+, integrity, SK payload protection and IKEv2 key derivation (RFC 7296), IKEv1 key
+ * derivation and CBC (RFC 2409).
  * Transform IDs are the IKEv2 ones of wire_types.h (WIRE_ENCR_*, WIRE_PRF_*, ...).
  * Functions return 0 or -errno; -EOPNOTSUPP for a transform this library does not have.
  */
@@ -155,3 +156,85 @@ int ike_random(void *buf, size_t len); /* RAND_bytes; -EIO if the DRBG fails */
 /* AES-CBC key, GCM key+4 salt (AES_GCM_8/12/16), ChaCha 32+4, 3DES 24; 0 if unsupported */
 size_t ike_esp_encr_keylen(uint16_t encr, uint16_t key_bits);
 size_t ike_esp_integ_keylen(uint16_t integ); /* as ike_integ_keylen */
+
+/* ---- IKEv1 (RFC 2409): the negotiated hash is used as HMAC, named by its IKEv2 PRF ID
+ * (WIRE_PRF_HMAC_MD5, _SHA1, _SHA2_256, _SHA2_384, _SHA2_512); ciphers are the IKEv2 IDs
+ * (WIRE_ENCR_3DES, WIRE_ENCR_AES_CBC with key_bits 128/192/256), always CBC. ---- */
+
+/* One piece of a concatenation: prf and hash inputs are lists of these (NULL ptr + 0 len ok). */
+struct ike_buf {
+	const void *ptr;
+	size_t len;
+};
+
+/* prf(key, part[0] | part[1] | ...): out receives ike_prf_len(prf) bytes. -EINVAL for a part
+ * with a length and a NULL pointer. */
+int ike_prf_parts(uint16_t prf, const void *key, size_t klen, const struct ike_buf *parts,
+		  size_t nparts, uint8_t *out);
+/* The plain hash of the PRF (MD5, SHA-1, SHA-2) over the parts; out ike_prf_len(prf) bytes. */
+int ike_hash_parts(uint16_t prf, const struct ike_buf *parts, size_t nparts, uint8_t *out);
+
+struct ike_v1_keys {
+	uint16_t prf; /* HMAC of the negotiated hash */
+	/* key_bits as the cipher has it: 192 for 3DES even when derived with 0 */
+	uint16_t encr, key_bits;
+	struct ike_secret skeyid, skeyid_d, skeyid_a, skeyid_e;
+	struct ike_secret enc; /* the cipher key (RFC 2409 appendix B expansion when needed) */
+	size_t block;	       /* cipher block size: the IV length (8 3DES, 16 AES) */
+	/* phase-1 IV: hash(g^xi | g^xr) truncated to the block. The initial value only: the CBC
+	 * functions never change it, so keep a running copy and pass that as their iv. */
+	uint8_t iv[16];
+};
+/*
+ * SKEYID (RFC 2409 5): pre-shared key: prf(psk, Ni_b | Nr_b); signatures: prf(Ni_b | Nr_b,
+ * g^xy) (psk NULL and psk_len 0; a non-NULL psk must not be empty). SKEYID_d = prf(SKEYID,
+ * g^xy | CKY-I | CKY-R | 0), SKEYID_a = prf(SKEYID, SKEYID_d | g^xy | CKY-I | CKY-R | 1),
+ * SKEYID_e = prf(SKEYID, SKEYID_a | g^xy | CKY-I | CKY-R | 2). The cipher key is the first
+ * key-length bytes of SKEYID_e or, when SKEYID_e is shorter, of K1 | K2 | ... with
+ * K1 = prf(SKEYID_e, 0) (one zero octet) and Kn = prf(SKEYID_e, Kn-1) (appendix B).
+ * iv = hash(g^xi | g^xr) truncated to the block size (appendix B).
+ * g^xy as ike_dh_derive gives it (MODP left-padded), g^xi/g^xr the KE payload data of the
+ * initiator and the responder, Ni_b/Nr_b the Nonce payload bodies. encr is WIRE_ENCR_3DES
+ * (key_bits 0 or 192) or WIRE_ENCR_AES_CBC (128/192/256). ret is replaced on success (pass
+ * zeroed or valid keys); -EOPNOTSUPP for an unknown prf/cipher, -EINVAL for a missing or
+ * empty input.
+ */
+int ike_v1_derive(uint16_t prf, uint16_t encr, uint16_t key_bits, const void *psk, size_t psk_len,
+		  const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
+		  const struct ike_secret *gxy, const uint8_t *gxi, size_t gxi_len,
+		  const uint8_t *gxr, size_t gxr_len, const uint8_t cky_i[8],
+		  const uint8_t cky_r[8], struct ike_v1_keys *ret);
+void ike_v1_keys_free(struct ike_v1_keys *k); /* wipes and zeroes all of *k; NULL ok */
+/*
+ * The first IV of a phase-2 (Quick Mode) or Informational exchange with message ID msgid (host
+ * order here, hashed big-endian as on the wire): hash(last_block | M-ID) truncated to the block
+ * size. last_block (k->block bytes) is the phase-1 CBC state, i.e. the last ciphertext block of
+ * the last phase-1 message: the running IV as ike_v1_encrypt/decrypt left it after that message
+ * (appendix B). Later messages of the same exchange chain from that exchange's running IV and
+ * are not recomputed. iv receives k->block bytes.
+ */
+int ike_v1_phase2_iv(const struct ike_v1_keys *k, const uint8_t *last_block, uint32_t msgid,
+		     uint8_t *iv);
+/*
+ * CBC with the negotiated cipher and no padding logic: len must be a non-zero multiple of
+ * k->block. iv (k->block bytes) is updated to the last ciphertext block (the next message's IV,
+ * RFC 2409 appendix B): the output's for encryption, the input's for decryption; unchanged on
+ * error. in and out may be the same buffer, but must not otherwise overlap. -EINVAL on a bad
+ * length or keys not filled by ike_v1_derive. No integrity: decryption of tampered data
+ * succeeds, the HASH payloads are the check.
+ */
+int ike_v1_encrypt(const struct ike_v1_keys *k, uint8_t *iv, const uint8_t *in, size_t len,
+		   uint8_t *out);
+int ike_v1_decrypt(const struct ike_v1_keys *k, uint8_t *iv, const uint8_t *in, size_t len,
+		   uint8_t *out);
+/*
+ * Quick Mode KEYMAT (RFC 2409 5.5) for one SA direction: KEYMAT = K1 | K2 | ... with
+ * K1 = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b) and
+ * Kn = prf(SKEYID_d, Kn-1 | [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b); len (> 0) bytes into
+ * ret, replaced on success. protocol is 3 (ESP); spi is the SPI of the SA being keyed (the one
+ * its receiver chose: ours for inbound, the peer's for outbound), in host order (hashed
+ * big-endian); Ni_b/Nr_b are the Quick Mode nonces; gqm NULL without PFS.
+ */
+int ike_v1_keymat(const struct ike_v1_keys *k, const struct ike_secret *gqm, uint8_t protocol,
+		  uint32_t spi, const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
+		  size_t len, struct ike_secret *ret);

@@ -60,3 +60,4 @@ int crypto_test_prf(void);
 int crypto_test_dh(void);
 int crypto_test_sk(void);
 int crypto_test_kdf(void);
+int crypto_test_v1(void);

@@ -2,9 +2,11 @@
 # Independent expected values for test_ike_crypto.c (run at development time, output pasted
 # there as hex). Uses only Python's hmac/hashlib and the `cryptography` package, never ikegw
 # code; every construction is written out from the RFC text (RFC 7296 2.13-2.18, 3.14,
-# RFC 5282, RFC 7634). Usage: python3 gen_vectors.py
+# RFC 5282, RFC 7634; RFC 2409 5, 5.5 and appendix B for IKEv1, whose CBC vectors come from
+# the openssl command line). Usage: python3 gen_vectors.py
 import hashlib
 import hmac
+import subprocess
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
@@ -121,3 +123,92 @@ b = x25519.X25519PrivateKey.from_private_bytes(bytes.fromhex(
 show("x25519 A pub", a.public_key().public_bytes_raw())
 show("x25519 B pub", b.public_key().public_bytes_raw())
 show("x25519 K", a.exchange(b.public_key()))
+
+
+# ---- IKEv1 (RFC 2409), for test_crypto_v1.c ----
+def v1_keys(h, psk, key_len, block):
+    """SKEYID (5), SKEYID_d/a/e, the cipher key (appendix B) and the phase-1 IV."""
+    if psk is not None:
+        skeyid = prf(h, psk, NI + NR)
+    else:
+        skeyid = prf(h, NI + NR, GIR)
+    d = prf(h, skeyid, GIR + CKY_I + CKY_R + b"\x00")
+    a = prf(h, skeyid, d + GIR + CKY_I + CKY_R + b"\x01")
+    e = prf(h, skeyid, a + GIR + CKY_I + CKY_R + b"\x02")
+    if len(e) >= key_len:
+        enc = e[:key_len]
+    else:
+        # K1 = prf(SKEYID_e, 0) with 0 one zero octet, Kn = prf(SKEYID_e, Kn-1)
+        ks, k = b"", b"\x00"
+        while len(ks) < key_len:
+            k = prf(h, e, k)
+            ks += k
+        enc = ks[:key_len]
+    iv = h(GXI + GXR).digest()[:block]
+    return skeyid, d, a, e, enc, iv
+
+
+def v1_keymat(h, skeyid_d, gqm, protocol, spi, ni, nr, n):
+    seed = gqm + bytes([protocol]) + spi.to_bytes(4, "big") + ni + nr
+    out, k = b"", b""
+    while len(out) < n:
+        k = prf(h, skeyid_d, k + seed)
+        out += k
+    return out[:n]
+
+
+def openssl_cbc(cipher, key, iv, data):
+    return subprocess.run(["openssl", "enc", "-" + cipher, "-nopad", "-K", key.hex(), "-iv",
+                           iv.hex()], input=data, capture_output=True, check=True).stdout
+
+
+CKY_I = SPII
+CKY_R = SPIR
+GXI = bytes((i * 5 + 1) & 0xFF for i in range(128))
+GXR = bytes((i * 11 + 7) & 0xFF for i in range(128))
+PSK = b"correct horse"
+QNI = bytes(range(0x80, 0x90))
+QNR = bytes(range(0x90, 0xA8))
+GQM = bytes((i * 13 + 5) & 0xFF for i in range(128))
+PLAIN48 = bytes(range(0x20, 0x50))
+
+print("# IKEv1 prf/hash over parts: key 'key', 'The quick brown fox jumps over the lazy dog'")
+FOX = b"The quick brown fox jumps over the lazy dog"
+show("v1 prf parts sha256", prf(hashlib.sha256, b"key", FOX))
+show("v1 hash parts sha1", hashlib.sha1(FOX).digest())
+show("v1 hash parts md5", hashlib.md5(FOX).digest())
+show("v1 hash parts sha512", hashlib.sha512(FOX).digest())
+
+print("# IKEv1 PSK, HMAC-SHA1, AES-256-CBC (SKEYID_e 20 < 32: appendix B)")
+sha1_keys = v1_keys(hashlib.sha1, PSK, 32, 16)
+for name, v in zip(("skeyid", "skeyid_d", "skeyid_a", "skeyid_e", "enc", "iv"), sha1_keys):
+    show("v1 sha1 " + name, v)
+print("# IKEv1 signatures, HMAC-MD5, 3DES (SKEYID_e 16 < 24: appendix B)")
+md5_keys = v1_keys(hashlib.md5, None, 24, 8)
+for name, v in zip(("skeyid", "skeyid_d", "skeyid_a", "skeyid_e", "enc", "iv"), md5_keys):
+    show("v1 md5 " + name, v)
+print("# IKEv1 PSK, HMAC-SHA2-256, AES-128-CBC (SKEYID_e truncated)")
+sha256_keys = v1_keys(hashlib.sha256, PSK, 16, 16)
+for name, v in zip(("skeyid", "skeyid_e", "enc", "iv"), (sha256_keys[0], sha256_keys[3],
+                                                        sha256_keys[4], sha256_keys[5])):
+    show("v1 sha256 " + name, v)
+print("# IKEv1 signatures, HMAC-SHA2-512, AES-192-CBC")
+sha512_keys = v1_keys(hashlib.sha512, None, 24, 16)
+show("v1 sha512 skeyid", sha512_keys[0])
+show("v1 sha512 enc", sha512_keys[4])
+
+print("# phase-2 IVs: hash(last block | M-ID big-endian) truncated")
+show("v1 sha1 p2 iv (c0..cf, 0x01020304)",
+     hashlib.sha1(bytes(range(0xC0, 0xD0)) + bytes.fromhex("01020304")).digest()[:16])
+show("v1 md5 p2 iv (c0..c7, 0xdeadbeef)",
+     hashlib.md5(bytes(range(0xC0, 0xC8)) + bytes.fromhex("deadbeef")).digest()[:8])
+
+print("# CBC, plain = 20..4f (48 bytes), one stream (the C test splits it in two calls)")
+show("v1 aes256 cbc", openssl_cbc("aes-256-cbc", sha1_keys[4], sha1_keys[5], PLAIN48))
+show("v1 3des cbc", openssl_cbc("des-ede3-cbc", md5_keys[4], md5_keys[5], PLAIN48[:24]))
+
+print("# Quick Mode KEYMAT, ESP (3), SPI 0x12345678, Ni_b 80..8f, Nr_b 90..a7")
+show("v1 sha1 keymat 52", v1_keymat(hashlib.sha1, sha1_keys[1], b"", 3, 0x12345678, QNI, QNR, 52))
+show("v1 sha1 keymat pfs 52",
+     v1_keymat(hashlib.sha1, sha1_keys[1], GQM, 3, 0x12345678, QNI, QNR, 52))
+show("v1 md5 keymat 40", v1_keymat(hashlib.md5, md5_keys[1], b"", 3, 0x12345678, QNI, QNR, 40))

@@ -1,5 +1,6 @@
 /* test_ike_crypto: runs every group of the ikegw_ikecrypto unit tests (PRF/integrity,
- * Diffie-Hellman, SK payload protection, IKEv2 key derivation) in one binary.
+ * Diffie-Hellman, SK payload protection, IKEv2 key derivation, IKEv1 key derivation and CBC)
+ * in one binary.
  */
 #include "crypto_test.h"
 
@@ -11,5 +12,6 @@ int main(void)
 	failed += crypto_test_dh();
 	failed += crypto_test_sk();
 	failed += crypto_test_kdf();
+	failed += crypto_test_v1();
 	return failed ? 1 : 0;
 }
