@@ -66,6 +66,22 @@ const char *ike_id_str(const struct ike_id *id, char *buf, size_t len);
 /* IOS type names: "IPv4 address", "IPv6 address", "FQDN", "email", "DN", "key ID". */
 const char *ike_id_type_name(const struct ike_id *id);
 
+struct wire_id;
+/*
+ * A received ID payload as an ike_id, text stored in buf (len bytes). false: unusable (an
+ * address of the wrong length, an empty or NUL-containing name, a DN that does not parse, a
+ * type the rules do not know).
+ */
+bool ike_id_from_wire(const struct wire_id *w, struct ike_id *id, char *buf, size_t len);
+
+/*
+ * IKEv1 pre-shared key for a peer address: the profile's keyring when it names one, else the
+ * global `crypto isakmp key`s and every keyring usable on ep->local; the longest prefix wins.
+ * where gets "keyring NAME, line N" / "crypto isakmp key, line N". NULL when none.
+ */
+const char *ike_v1_psk(const struct config *cfg, const struct ike_profile *prof,
+		       const struct ike_endpoints *ep, char *where, size_t len);
+
 /* ---- CERTREQ ---------------------------------------------------------------------------- */
 
 /* Where a CERTREQ list is sent. */
@@ -192,5 +208,11 @@ size_t ike_v2_proposals(const struct config *cfg, const struct config_addr *loca
 /* An ipsec profile's transform-sets in order, or the IOS defaults when it names none. */
 size_t ike_transform_sets(const struct config_ipsec_profile *ip,
 			  const struct config_transform_set **out, size_t max);
+
+/* Configured algorithms as IKEv2 transform IDs (IKEv1 maps its own numbers onto these);
+ * 0 for none/unsupported. ike_integ_id: the ESP/IKE integrity (HMAC-*-96/128/192/256). */
+uint16_t ike_encr_id(enum config_encr e);
+uint16_t ike_integ_id(enum config_hash h);
+uint16_t ike_prf_id(enum config_hash h);
 
 #endif /* IKEGW_IKE_H */

@@ -4,6 +4,7 @@
  * Shared by the simulator and the engines so that `check` and the wire agree.
  */
 #include "ike_internal.h"
+#include "wire_types.h"
 
 /* IOS default proposal, used when no crypto ikev2 policy is configured. */
 static const struct config_ikev2_proposal default_proposal = {
@@ -67,4 +68,58 @@ size_t ike_transform_sets(const struct config_ipsec_profile *ip,
 		if (ip->transform_sets[i].ts)
 			out[n++] = ip->transform_sets[i].ts;
 	return n;
+}
+
+uint16_t ike_encr_id(enum config_encr e)
+{
+	switch (e) {
+	case CONFIG_ENCR_3DES:
+		return WIRE_ENCR_3DES;
+	case CONFIG_ENCR_AES_CBC:
+		return WIRE_ENCR_AES_CBC;
+	case CONFIG_ENCR_AES_GCM:
+		return WIRE_ENCR_AES_GCM_16;
+	case CONFIG_ENCR_CHACHA20_POLY1305:
+		return WIRE_ENCR_CHACHA20_POLY1305;
+	case CONFIG_ENCR_NULL:
+		return WIRE_ENCR_NULL;
+	default:
+		return 0;
+	}
+}
+
+uint16_t ike_integ_id(enum config_hash h)
+{
+	switch (h) {
+	case CONFIG_HASH_MD5:
+		return WIRE_INTEG_HMAC_MD5_96;
+	case CONFIG_HASH_SHA1:
+		return WIRE_INTEG_HMAC_SHA1_96;
+	case CONFIG_HASH_SHA256:
+		return WIRE_INTEG_HMAC_SHA2_256_128;
+	case CONFIG_HASH_SHA384:
+		return WIRE_INTEG_HMAC_SHA2_384_192;
+	case CONFIG_HASH_SHA512:
+		return WIRE_INTEG_HMAC_SHA2_512_256;
+	default:
+		return 0;
+	}
+}
+
+uint16_t ike_prf_id(enum config_hash h)
+{
+	switch (h) {
+	case CONFIG_HASH_MD5:
+		return WIRE_PRF_HMAC_MD5;
+	case CONFIG_HASH_SHA1:
+		return WIRE_PRF_HMAC_SHA1;
+	case CONFIG_HASH_SHA256:
+		return WIRE_PRF_HMAC_SHA2_256;
+	case CONFIG_HASH_SHA384:
+		return WIRE_PRF_HMAC_SHA2_384;
+	case CONFIG_HASH_SHA512:
+		return WIRE_PRF_HMAC_SHA2_512;
+	default:
+		return 0;
+	}
 }

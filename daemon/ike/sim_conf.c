@@ -291,21 +291,20 @@ static bool keyring_usable(const struct config_keyring *kr, const struct config_
 	       ike_addr_equal(&kr->local_address.addr, local);
 }
 
-const char *sim_v1_psk(const struct sim_side *side, const struct ike_profile *prof, char *where,
-		       size_t len)
+const char *ike_v1_psk(const struct config *cfg, const struct ike_profile *prof,
+		       const struct ike_endpoints *ep, char *where, size_t len)
 {
-	const struct config *cfg = side->cfg;
 	struct psk_best best = { 0 };
 
 	if (prof && prof->v1 && prof->v1->keyring) {
-		psk_scan(prof->v1->keyring->psks, prof->v1->keyring->n_psks, &side->ep.remote,
+		psk_scan(prof->v1->keyring->psks, prof->v1->keyring->n_psks, &ep->remote,
 			 prof->v1->keyring->name, &best);
 	} else {
-		psk_scan(cfg->isakmp_keys, cfg->n_isakmp_keys, &side->ep.remote, NULL, &best);
+		psk_scan(cfg->isakmp_keys, cfg->n_isakmp_keys, &ep->remote, NULL, &best);
 		for (size_t i = 0; i < cfg->n_keyrings; i++)
-			if (keyring_usable(cfg->keyrings[i], &side->ep.local))
+			if (keyring_usable(cfg->keyrings[i], &ep->local))
 				psk_scan(cfg->keyrings[i]->psks, cfg->keyrings[i]->n_psks,
-					 &side->ep.remote, cfg->keyrings[i]->name, &best);
+					 &ep->remote, cfg->keyrings[i]->name, &best);
 	}
 	if (!best.psk)
 		return NULL;
@@ -314,6 +313,12 @@ const char *sim_v1_psk(const struct sim_side *side, const struct ike_profile *pr
 	else
 		snprintf(where, len, "crypto isakmp key, line %u", best.where_line);
 	return best.psk->key;
+}
+
+const char *sim_v1_psk(const struct sim_side *side, const struct ike_profile *prof, char *where,
+		       size_t len)
+{
+	return ike_v1_psk(side->cfg, prof, &side->ep, where, len);
 }
 
 static bool id_equal(const struct config_identity *a, const struct ike_id *b)

@@ -11,7 +11,7 @@
 
 #include "ikev2_internal.h"
 
-int ikev2_new(const struct ikev2_env *env, struct ikev2 **ret)
+int ikev2_new(const struct ike_env *env, struct ikev2 **ret)
 {
 	struct ikev2 *e = calloc(1, sizeof(*e));
 
@@ -219,7 +219,7 @@ int ikev2_set_config(struct ikev2 *e, const struct config *cfg, const struct pki
 
 			old->sa = NULL;
 			sa->tunnel_id = 0;
-			ikev2_log(sa, IKEV2_LOG_NOTICE, "tunnel-down",
+			ikev2_log(sa, IKE_LOG_NOTICE, "tunnel-down",
 				  "%s removed or changed by the new configuration", old->cfg->name);
 			ikev2_delete_ike_start(sa);
 		}
@@ -275,7 +275,7 @@ void ikev2_kernel_expire(struct ikev2 *e, const struct config_addr *dst, uint32_
 			continue;
 		(void)dst;
 		if (hard) {
-			ikev2_log(sa, IKEV2_LOG_WARNING, NULL,
+			ikev2_log(sa, IKE_LOG_WARNING, NULL,
 				  "CHILD_SA 0x%08x/0x%08x hit its hard lifetime", c->spi_in,
 				  c->spi_out);
 			c->installed = false; /* the kernel removed it */
@@ -323,7 +323,7 @@ void ikev2_run_timers(struct ikev2 *e)
 static void log_drop(struct ikev2 *e, const struct ike_path *path, const char *what)
 {
 	char a[CONFIG_ADDR_STRLEN];
-	struct ikev2_log l = { .level = IKEV2_LOG_DEBUG };
+	struct ike_log_entry l = { .level = IKE_LOG_DEBUG };
 	char line[256];
 
 	if (!e->debug || !e->env.log)
@@ -507,15 +507,16 @@ void ikev2_input(struct ikev2 *e, const struct ike_path *path, const uint8_t *bu
 
 /* ---- show ---- */
 
-void ikev2_foreach_sa(const struct ikev2 *e, ikev2_sa_cb cb, void *userdata)
+void ikev2_foreach_sa(const struct ikev2 *e, ike_sa_cb cb, void *userdata)
 {
-	struct ikev2_child_info ci[IKEV2_MAX_CHILDREN];
+	struct ike_child_info ci[IKEV2_MAX_CHILDREN];
 
 	for (const struct ikev2_sa *sa = e->all_head; sa; sa = sa->next_all) {
-		struct ikev2_sa_info info;
+		struct ike_sa_info info;
 		size_t n = 0;
 
 		memset(&info, 0, sizeof(info));
+		info.version = 2;
 		info.id = sa->id;
 		info.path = sa->path;
 		info.state = ikev2_state_name(sa->state);
@@ -561,7 +562,7 @@ void ikev2_foreach_sa(const struct ikev2 *e, ikev2_sa_cb cb, void *userdata)
 	}
 }
 
-int ikev2_tunnel_info(const struct ikev2 *e, uint32_t tunnel_id, struct ikev2_tunnel_info *ret)
+int ikev2_tunnel_info(const struct ikev2 *e, uint32_t tunnel_id, struct ike_tunnel_info *ret)
 {
 	const struct ikev2_tunnel *t = ikev2_tunnel_get((struct ikev2 *)e, tunnel_id);
 

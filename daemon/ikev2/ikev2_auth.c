@@ -127,52 +127,6 @@ static int local_id(struct ikev2_sa *sa, enum config_auth auth, struct id_buf *r
 	return 0;
 }
 
-/* A received ID as the selection rules see it; text storage in buf. false: unusable. */
-static bool peer_id(const struct wire_payload *p, struct ike_id *id, char *buf, size_t len)
-{
-	const struct wire_id *w = &p->u.id;
-
-	memset(id, 0, sizeof(*id));
-	switch (w->type) {
-	case WIRE_ID_IPV4_ADDR:
-		if (w->data.len != 4)
-			return false;
-		id->type = CONFIG_ID_ADDRESS;
-		id->addr.family = AF_INET;
-		memcpy(&id->addr.v4, w->data.ptr, 4);
-		config_addr_str(&id->addr, buf, len);
-		return true;
-	case WIRE_ID_IPV6_ADDR:
-		if (w->data.len != 16)
-			return false;
-		id->type = CONFIG_ID_ADDRESS;
-		id->addr.family = AF_INET6;
-		memcpy(&id->addr.v6, w->data.ptr, 16);
-		config_addr_str(&id->addr, buf, len);
-		return true;
-	case WIRE_ID_FQDN:
-	case WIRE_ID_RFC822_ADDR:
-	case WIRE_ID_KEY_ID:
-		if (w->data.len == 0 || w->data.len >= len || memchr(w->data.ptr, 0, w->data.len))
-			return false;
-		memcpy(buf, w->data.ptr, w->data.len);
-		buf[w->data.len] = '\0';
-		id->type = w->type == WIRE_ID_FQDN	  ? CONFIG_ID_FQDN
-			   : w->type == WIRE_ID_RFC822_ADDR ? CONFIG_ID_EMAIL
-							    : CONFIG_ID_KEY_ID;
-		id->value = buf;
-		return true;
-	case WIRE_ID_DER_ASN1_DN:
-		if (pki_dn_format(w->data.ptr, w->data.len, buf, len) < 0)
-			return false;
-		id->type = CONFIG_ID_DN;
-		id->value = buf;
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The keyring peer for this SA: by address (longest prefix), else by the peer's identity. */
 static const struct config_ikev2_peer *keyring_peer(const struct ikev2_sa *sa,
 						    const struct ike_id *id)
@@ -324,7 +278,7 @@ static int verify_auth(struct ikev2_sa *sa, const struct wire_payload *idp,
 
 		r = -EACCES;
 		if (!kp || !kp->psk_remote) {
-			ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed",
+			ikev2_log(sa, IKE_LOG_WARNING, "auth-failed",
 				  "no pre-shared key for this peer in keyring of profile %s",
 				  sa->prof.v2->name);
 		} else if (ike_v2_psk_auth(sa->alg.prf, kp->psk_remote, strlen(kp->psk_remote),
@@ -494,7 +448,7 @@ static int peer_certs(struct ikev2_sa *sa, const struct wire_msg *m, struct pki_
 		if (p->u.cert.encoding != WIRE_CERT_X509_SIG)
 			continue;
 		if (pki_cert_from_der(p->u.cert.data.ptr, p->u.cert.data.len, &c, &err) < 0) {
-			ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed",
+			ikev2_log(sa, IKE_LOG_WARNING, "auth-failed",
 				  "unparsable certificate from the peer: %s", err.msg);
 			return -EBADMSG;
 		}
@@ -529,14 +483,14 @@ static int check_peer_cert(struct ikev2_sa *sa, const struct pki_cert *cert,
 	struct pki_error err;
 
 	if (!cert) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed", "peer sent no certificate");
+		ikev2_log(sa, IKE_LOG_WARNING, "auth-failed", "peer sent no certificate");
 		return -EACCES;
 	}
 	if (!e->store || ike_validate_peer_cert(e->store, &sa->prof, &ep, cert,
 						(const struct pki_cert *const *)chain, n,
 						e->env.wall ? e->env.wall(e->env.ctx) : 0, &tr,
 						&tp, &err) < 0) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed",
+		ikev2_log(sa, IKE_LOG_WARNING, "auth-failed",
 			  "certificate of the peer is not valid for profile %s: %s",
 			  sa->prof.v2->name, e->store ? err.msg : "no trust-points");
 		return -EACCES;
@@ -564,7 +518,7 @@ static int check_peer_cert(struct ikev2_sa *sa, const struct pki_cert *cert,
 	pid.data = idp->u.id.data.ptr;
 	pid.len = idp->u.id.data.len;
 	if (!pid.type || !pki_cert_has_identity(cert, &pid)) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed",
+		ikev2_log(sa, IKE_LOG_WARNING, "auth-failed",
 			  "the peer's identity %s is not in its certificate", sa->remote_id);
 		return -EACCES;
 	}
@@ -594,7 +548,7 @@ int ikev2_auth_start(struct ikev2_sa *sa)
 		return -ENOENT;
 	sa->auth_local = p->local_auth;
 	if (p->local_auth == CONFIG_AUTH_NONE) {
-		ikev2_log(sa, IKEV2_LOG_ERR, NULL, "IKEv2 profile %s has no authentication local",
+		ikev2_log(sa, IKE_LOG_ERR, NULL, "IKEv2 profile %s has no authentication local",
 			  p->name);
 		return -EINVAL;
 	}
@@ -602,7 +556,7 @@ int ikev2_auth_start(struct ikev2_sa *sa)
 		r = choose_cert(sa);
 		if (r < 0) {
 			ikev2_debug(sa, "Failed to build certificate payload");
-			ikev2_log(sa, IKEV2_LOG_ERR, "auth-failed",
+			ikev2_log(sa, IKE_LOG_ERR, "auth-failed",
 				  "no certificate to authenticate with (profile %s needs a pki "
 				  "trustpoint with a router certificate)",
 				  p->name);
@@ -611,7 +565,7 @@ int ikev2_auth_start(struct ikev2_sa *sa)
 	} else {
 		kp = keyring_peer(sa, NULL);
 		if (!kp || !kp->psk_local) {
-			ikev2_log(sa, IKEV2_LOG_ERR, "auth-failed",
+			ikev2_log(sa, IKE_LOG_ERR, "auth-failed",
 				  "no pre-shared key for the peer in the keyring of profile %s",
 				  p->name);
 			return -ENOKEY;
@@ -625,7 +579,7 @@ int ikev2_auth_start(struct ikev2_sa *sa)
 	r = e->env.kernel->spi_alloc(e->env.kernel->ctx, sa->tunnel_id, &sa->path.remote,
 				     &sa->path.local, &sa->child_spi_in);
 	if (r < 0) {
-		ikev2_log(sa, IKEV2_LOG_ERR, NULL, "kernel refused an SPI: %d", r);
+		ikev2_log(sa, IKE_LOG_ERR, NULL, "kernel refused an SPI: %d", r);
 		return r;
 	}
 	wsa.proposals = props;
@@ -685,13 +639,13 @@ void ikev2_auth_response(struct ikev2_sa *sa, struct wire_msg *m)
 	if (err == WIRE_N2_AUTHENTICATION_FAILED || !idp || !authp) {
 		const char *n = wire_notify_name(WIRE_IKEV2, err);
 
-		ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed",
+		ikev2_log(sa, IKE_LOG_WARNING, "auth-failed",
 			  "IKE_AUTH refused by the peer: %s", n ? n : "no AUTH payload");
 		ikev2_sa_destroy(sa, "authentication failed");
 		return;
 	}
-	if (!peer_id(idp, &id, sa->remote_id, sizeof(sa->remote_id))) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed", "unusable IDr from the peer");
+	if (!ike_id_from_wire(&idp->u.id, &id, sa->remote_id, sizeof(sa->remote_id))) {
+		ikev2_log(sa, IKE_LOG_WARNING, "auth-failed", "unusable IDr from the peer");
 		ikev2_sa_destroy(sa, "bad IDr");
 		return;
 	}
@@ -703,7 +657,7 @@ void ikev2_auth_response(struct ikev2_sa *sa, struct wire_msg *m)
 				  check_peer_cert(sa, cert, chain, nchain, &id, idp) < 0)) ||
 	    verify_auth(sa, idp, authp, &id, cert) < 0) {
 		ikev2_debug(sa, "Verification of peer's authentication data FAILED");
-		ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed",
+		ikev2_log(sa, IKE_LOG_WARNING, "auth-failed",
 			  "authentication of the peer %s (%s) failed", sa->remote_id,
 			  auth_word(am));
 		free_certs(cert, chain, nchain);
@@ -715,7 +669,7 @@ void ikev2_auth_response(struct ikev2_sa *sa, struct wire_msg *m)
 	if (err || !sap || !t) {
 		const char *n = wire_notify_name(WIRE_IKEV2, err);
 
-		ikev2_log(sa, IKEV2_LOG_WARNING, NULL, "the peer refused the CHILD_SA: %s",
+		ikev2_log(sa, IKE_LOG_WARNING, NULL, "the peer refused the CHILD_SA: %s",
 			  n ? n : "no SA payload");
 		ikev2_sa_destroy(sa, "CHILD_SA refused");
 		return;
@@ -724,7 +678,7 @@ void ikev2_auth_response(struct ikev2_sa *sa, struct wire_msg *m)
 	    sap->u.sa.nproposals != 1 ||
 	    !ikev2_ts_is_any(wire_msg_find(m, WIRE_PLV2_TSI, 0),
 			     wire_msg_find(m, WIRE_PLV2_TSR, 0))) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, NULL,
+		ikev2_log(sa, IKE_LOG_WARNING, NULL,
 			  "the peer answered with a CHILD_SA we did not offer");
 		ikev2_delete_ike_start(sa);
 		return;
@@ -741,7 +695,7 @@ void ikev2_auth_response(struct ikev2_sa *sa, struct wire_msg *m)
 
 static void refuse(struct ikev2_sa *sa, uint32_t msgid, uint16_t type, const char *why)
 {
-	ikev2_log(sa, IKEV2_LOG_WARNING, type == WIRE_N2_AUTHENTICATION_FAILED ? "auth-failed"
+	ikev2_log(sa, IKE_LOG_WARNING, type == WIRE_N2_AUTHENTICATION_FAILED ? "auth-failed"
 										: NULL,
 		  "IKE_AUTH refused: %s", why);
 	if (type == WIRE_N2_AUTHENTICATION_FAILED)
@@ -754,7 +708,7 @@ static void refuse(struct ikev2_sa *sa, uint32_t msgid, uint16_t type, const cha
 
 static void refuse_quiet(struct ikev2_sa *sa, uint32_t msgid, const char *why)
 {
-	ikev2_log(sa, IKEV2_LOG_WARNING, "auth-failed", "IKE_AUTH refused: %s", why);
+	ikev2_log(sa, IKE_LOG_WARNING, "auth-failed", "IKE_AUTH refused: %s", why);
 	ikev2_send_notify_response(sa, WIRE_EX2_IKE_AUTH, msgid, WIRE_N2_AUTHENTICATION_FAILED,
 				   NULL, 0);
 	sa->refused = true;
@@ -791,7 +745,7 @@ void ikev2_auth_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid)
 
 	if (!idp || !authp)
 		return refuse(sa, msgid, WIRE_N2_AUTHENTICATION_FAILED, "no IDi or AUTH");
-	if (!peer_id(idp, &id, sa->remote_id, sizeof(sa->remote_id)))
+	if (!ike_id_from_wire(&idp->u.id, &id, sa->remote_id, sizeof(sa->remote_id)))
 		return refuse(sa, msgid, WIRE_N2_AUTHENTICATION_FAILED, "unusable IDi");
 	ikev2_sa_half_open_del(sa);
 	snprintf(idtext, sizeof(idtext), "'%s' of type '%s'", sa->remote_id,

@@ -243,7 +243,7 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 	ike_secret_free(&km);
 	if (r < 0) {
 		OPENSSL_cleanse(c->out_keys, sizeof(c->out_keys));
-		ikev2_log(sa, IKEV2_LOG_ERR, NULL, "kernel refused the CHILD_SA %s: %s",
+		ikev2_log(sa, IKE_LOG_ERR, NULL, "kernel refused the CHILD_SA %s: %s",
 			  ikev2_esp_str(esp, es, sizeof(es)), err[0] ? err : "error");
 		memset(c, 0, sizeof(*c));
 		return r;
@@ -324,7 +324,7 @@ void ikev2_child_out_install(struct ikev2_child *c)
 	OPENSSL_cleanse(c->out_keys, sizeof(c->out_keys));
 	c->out_sa.enc_key = c->out_sa.integ_key = NULL;
 	if (r < 0)
-		ikev2_log(sa, IKEV2_LOG_ERR, NULL, "kernel refused the outbound SA 0x%08x: %s",
+		ikev2_log(sa, IKE_LOG_ERR, NULL, "kernel refused the outbound SA 0x%08x: %s",
 			  c->spi_out, err[0] ? err : "error");
 	else
 		ikev2_debug(sa, "outbound SA 0x%08x installed: sending on the new CHILD_SA",
@@ -379,7 +379,7 @@ void ikev2_sa_established(struct ikev2_sa *sa)
 		struct ikev2_sa *old = t->sa;
 		struct ikev2_sa *redundant = nonce_cmp(sa, old) < 0 ? sa : old;
 
-		ikev2_log(sa, IKEV2_LOG_INFO, NULL, "duplicate IKE SA for %s: keeping SA ID %llu",
+		ikev2_log(sa, IKE_LOG_INFO, NULL, "duplicate IKE SA for %s: keeping SA ID %llu",
 			  t->cfg->name, (unsigned long long)(redundant == sa ? old->id : sa->id));
 		t->sa = redundant == sa ? old : sa;
 		if (redundant->initiator)
@@ -392,7 +392,7 @@ void ikev2_sa_established(struct ikev2_sa *sa)
 	} else {
 		t->sa = sa;
 	}
-	ikev2_log(sa, IKEV2_LOG_NOTICE, "tunnel-up", "%s up: IKEv2 SA with %s (profile %s, %s)",
+	ikev2_log(sa, IKE_LOG_NOTICE, "tunnel-up", "%s up: IKEv2 SA with %s (profile %s, %s)",
 		  t->cfg->name, sa->remote_id, sa->prof.v2 ? sa->prof.v2->name : "-",
 		  sa->initiator ? "initiator" : "responder");
 }
@@ -473,7 +473,7 @@ int ikev2_child_rekey_start(struct ikev2_sa *sa)
 	r = wire_build_finish(&b, &clen);
 	if (r < 0)
 		return r;
-	ikev2_log(sa, IKEV2_LOG_INFO, NULL, "rekeying CHILD_SA 0x%08x/0x%08x of %s%s", c->spi_in,
+	ikev2_log(sa, IKE_LOG_INFO, NULL, "rekeying CHILD_SA 0x%08x/0x%08x of %s%s", c->spi_in,
 		  c->spi_out, t->cfg->name, sa->pending_dh ? " with PFS" : "");
 	return ikev2_send_request(sa, WIRE_EX2_CREATE_CHILD_SA, IKEV2_REQ_CHILD_REKEY, chain,
 				  clen, b.first);
@@ -494,7 +494,7 @@ static void child_rekeyed(struct ikev2_sa *sa, struct ikev2_child *old, struct i
 		t->rekeys++;
 		t->last_rekey_us = ikev2_now(e);
 	}
-	ikev2_log(sa, IKEV2_LOG_NOTICE, "rekey",
+	ikev2_log(sa, IKE_LOG_NOTICE, "rekey",
 		  "%s CHILD_SA rekeyed: 0x%08x/0x%08x replaces 0x%08x/0x%08x",
 		  t ? t->cfg->name : "?", nc->spi_in, nc->spi_out, old->spi_in, old->spi_out);
 }
@@ -525,7 +525,7 @@ static void child_rekey_response(struct ikev2_sa *sa, struct wire_msg *m)
 	if (!old || !old->used || !t || !sap || !np || np->u.data.len < 16 ||
 	    !ikev2_esp_choose(t->cfg, &sap->u.sa, true, &esp, &peer_spi, &num) ||
 	    derive_pfs(sa->pending_dh, wire_msg_find(m, WIRE_PLV2_KE, 0), &gir) < 0) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, NULL,
+		ikev2_log(sa, IKE_LOG_WARNING, NULL,
 			  "CHILD_SA rekey refused or invalid; the old CHILD_SA stays until its "
 			  "lifetime ends");
 		e->env.kernel->sa_del(e->env.kernel->ctx, t ? t->id : 0, &sa->path.local,
@@ -765,7 +765,7 @@ int ikev2_ike_rekey_start(struct ikev2_sa *sa)
 	}
 	sa->rekey_new = n;
 	n->rekey_new = sa;
-	ikev2_log(sa, IKEV2_LOG_INFO, NULL, "rekeying the IKE SA");
+	ikev2_log(sa, IKE_LOG_INFO, NULL, "rekeying the IKE SA");
 	return 0;
 }
 
@@ -812,7 +812,7 @@ static void ike_rekey_response(struct ikev2_sa *sa, struct wire_msg *m)
 	    np->u.data.len > sizeof(n->nr) ||
 	    !ikev2_ike_choose(e, &sa->path.local, &sap->u.sa, ke->u.ke.group, &a, &num, &want) ||
 	    want) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, NULL, "IKE SA rekey refused or invalid");
+		ikev2_log(sa, IKE_LOG_WARNING, NULL, "IKE SA rekey refused or invalid");
 		ikev2_sa_destroy(n, "rekey refused");
 		return;
 	}
@@ -825,7 +825,7 @@ static void ike_rekey_response(struct ikev2_sa *sa, struct wire_msg *m)
 		return;
 	}
 	move_children(sa, n);
-	ikev2_log(n, IKEV2_LOG_NOTICE, "rekey", "IKE SA rekeyed (old SA ID %llu)",
+	ikev2_log(n, IKE_LOG_NOTICE, "rekey", "IKE SA rekeyed (old SA ID %llu)",
 		  (unsigned long long)sa->id);
 	ikev2_delete_ike_start(sa);
 }
@@ -895,7 +895,7 @@ static void ike_rekey_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t 
 	}
 	ikev2_send_response(sa, WIRE_EX2_CREATE_CHILD_SA, msgid, chain, clen, b.first);
 	move_children(sa, n);
-	ikev2_log(n, IKEV2_LOG_NOTICE, "rekey", "IKE SA rekeyed by the peer (old SA ID %llu)",
+	ikev2_log(n, IKE_LOG_NOTICE, "rekey", "IKE SA rekeyed by the peer (old SA ID %llu)",
 		  (unsigned long long)sa->id);
 	/* the initiator of the rekey deletes the old SA; drop it ourselves if it does not */
 	ike_timer_arm(&e->timers, &sa->delete_timer, ikev2_now(e) + REKEYED_IKE_US);

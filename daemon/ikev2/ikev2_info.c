@@ -75,7 +75,7 @@ void ikev2_info_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid)
 	ikev2_send_response(sa, WIRE_EX2_INFORMATIONAL, msgid, chain, clen,
 			    clen ? b.first : WIRE_PL_NONE);
 	if (delete_ike) {
-		ikev2_log(sa, sa->state == IKEV2_S_REKEYED ? IKEV2_LOG_DEBUG : IKEV2_LOG_INFO,
+		ikev2_log(sa, sa->state == IKEV2_S_REKEYED ? IKE_LOG_DEBUG : IKE_LOG_INFO,
 			  NULL, "peer deleted the IKE SA");
 		ikev2_sa_destroy(sa, "deleted by the peer");
 		return;
@@ -88,7 +88,7 @@ void ikev2_info_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid)
 			any = any || (sa->children[i].used && sa->children[i].installed);
 		if (!any && t && t->sa == sa && sa->state == IKEV2_S_ESTABLISHED) {
 			/* a route-based tunnel without CHILD_SA: start over */
-			ikev2_log(sa, IKEV2_LOG_INFO, NULL,
+			ikev2_log(sa, IKE_LOG_INFO, NULL,
 				  "last CHILD_SA deleted by the peer: deleting the IKE SA");
 			ikev2_delete_ike_start(sa);
 		}

@@ -154,7 +154,7 @@ static int send_init_request(struct ikev2_sa *sa)
 
 	n = ikev2_ike_proposals_build(e, &sa->path.local, props, tr, attrs, MAX_PROPS, NULL, 0);
 	if (!n) {
-		ikev2_log(sa, IKEV2_LOG_ERR, NULL,
+		ikev2_log(sa, IKE_LOG_ERR, NULL,
 			  "no usable IKEv2 proposal for local address (check crypto ikev2 "
 			  "policy/proposal)");
 		return -ENOENT;
@@ -227,7 +227,7 @@ int ikev2_init_start(struct ikev2_tunnel *t)
 	sa->prof.v2 = c->protection->ikev2_profile;
 	sa->lifetime_s = sa->prof.v2->lifetime ? sa->prof.v2->lifetime : 86400;
 	t->nego = sa;
-	ikev2_log(sa, IKEV2_LOG_INFO, NULL, "%s: initiating IKEv2 to %s (profile %s)", c->name,
+	ikev2_log(sa, IKE_LOG_INFO, NULL, "%s: initiating IKEv2 to %s (profile %s)", c->name,
 		  config_addr_str(&c->destination, a, sizeof(a)), sa->prof.v2->name);
 	r = send_init_request(sa);
 	if (r < 0) {
@@ -315,7 +315,7 @@ void ikev2_init_response(struct ikev2_sa *sa, struct wire_msg *m)
 								    p->u.notify.data.ptr[1])
 						       : 0;
 
-		ikev2_log(sa, IKEV2_LOG_INFO, NULL,
+		ikev2_log(sa, IKE_LOG_INFO, NULL,
 			  "peer wants DH group %u (INVALID_KE_PAYLOAD): retrying", g);
 		if (!g || g == sa->dh_group_try || !ike_dh_supported(g) ||
 		    sa->req_tries < 0) {
@@ -345,7 +345,7 @@ void ikev2_init_response(struct ikev2_sa *sa, struct wire_msg *m)
 		if (p->type == WIRE_PLV2_NOTIFY && p->u.notify.type <= WIRE_N2_ERROR_MAX) {
 			const char *n = wire_notify_name(WIRE_IKEV2, p->u.notify.type);
 
-			ikev2_log(sa, IKEV2_LOG_WARNING, NULL,
+			ikev2_log(sa, IKE_LOG_WARNING, NULL,
 				  "IKE_SA_INIT refused by the peer: %s", n ? n : "error notify");
 			ikev2_request_done(sa);
 			ikev2_sa_destroy(sa, "IKE_SA_INIT refused");
@@ -357,7 +357,7 @@ void ikev2_init_response(struct ikev2_sa *sa, struct wire_msg *m)
 	if (!sap || !ke || sap->u.sa.nproposals != 1 ||
 	    !ikev2_ike_choose(e, &sa->path.local, &sap->u.sa, ke->u.ke.group, &a, &num, &want) ||
 	    want || a.dh != sa->dh_group_try) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, NULL,
+		ikev2_log(sa, IKE_LOG_WARNING, NULL,
 			  "the peer chose an IKE proposal we did not offer");
 		ikev2_sa_destroy(sa, "bad proposal in IKE_SA_INIT response");
 		return;
@@ -382,7 +382,7 @@ void ikev2_init_response(struct ikev2_sa *sa, struct wire_msg *m)
 	sa->frag_ok = !e->frag_off &&
 		      wire_msg_find_notify(m, WIRE_N2_IKEV2_FRAGMENTATION_SUPPORTED, 0) != NULL;
 	if (derive_from_ke(sa, ke) < 0) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, NULL, "invalid KE payload from the peer");
+		ikev2_log(sa, IKE_LOG_WARNING, NULL, "invalid KE payload from the peer");
 		ikev2_sa_destroy(sa, "bad KE");
 		return;
 	}
@@ -435,7 +435,7 @@ static void answer_error(struct ikev2 *e, const struct ike_path *path, const str
 			 uint16_t type, const void *data, size_t len, const char *why)
 {
 	char a[CONFIG_ADDR_STRLEN];
-	struct ikev2_log l = { .level = IKEV2_LOG_INFO };
+	struct ike_log_entry l = { .level = IKE_LOG_INFO };
 	char line[300];
 
 	snprintf(line, sizeof(line), "IKEv2: IKE_SA_INIT from %s refused: %s",
@@ -583,7 +583,7 @@ void ikev2_init_request(struct ikev2 *e, const struct ike_path *path, struct wir
 	if (r == 0)
 		r = derive_from_ke(sa, ke);
 	if (r < 0) {
-		ikev2_log(sa, IKEV2_LOG_WARNING, NULL, "IKE_SA_INIT failed: %s",
+		ikev2_log(sa, IKE_LOG_WARNING, NULL, "IKE_SA_INIT failed: %s",
 			  r == -EBADMSG ? "invalid KE payload" : "internal error");
 		ikev2_sa_destroy(sa, "IKE_SA_INIT failed");
 		return;

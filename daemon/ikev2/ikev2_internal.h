@@ -203,7 +203,7 @@ struct ikev2_tunnel {
 };
 
 struct ikev2 {
-	struct ikev2_env env;
+	struct ike_env env;
 	const struct config *cfg;
 	const struct pki_store *store;
 	bool debug;
@@ -249,9 +249,9 @@ uint64_t ikev2_now(const struct ikev2 *e);
 const char *ikev2_spi_str(const struct ikev2_sa *sa, char *buf, size_t len);
 
 /* logging: prefix "IKEv2:(SA ID = N, SPI ispi/rspi):" */
-void ikev2_log(const struct ikev2_sa *sa, enum ikev2_log_level lvl, const char *event,
+void ikev2_log(const struct ikev2_sa *sa, enum ike_log_level lvl, const char *event,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-#define ikev2_debug(sa, ...) ikev2_log(sa, IKEV2_LOG_DEBUG, NULL, __VA_ARGS__)
+#define ikev2_debug(sa, ...) ikev2_log(sa, IKE_LOG_DEBUG, NULL, __VA_ARGS__)
 struct ike_trace ikev2_tracer(struct ikev2_sa *sa);
 
 /* ---- ikev2_frag.c: IKE fragmentation (RFC 7383) ---- */

@@ -212,11 +212,11 @@ void ikev2_kick(struct ikev2_sa *sa)
 	} else if (sa->queued_rekey_ike) {
 		sa->queued_rekey_ike = false;
 		if (ikev2_ike_rekey_start(sa) < 0)
-			ikev2_log(sa, IKEV2_LOG_ERR, NULL, "cannot start the IKE SA rekey");
+			ikev2_log(sa, IKE_LOG_ERR, NULL, "cannot start the IKE SA rekey");
 	} else if (sa->queued_rekey_child) {
 		sa->queued_rekey_child = false;
 		if (ikev2_child_rekey_start(sa) < 0)
-			ikev2_log(sa, IKEV2_LOG_ERR, NULL, "cannot start the CHILD_SA rekey");
+			ikev2_log(sa, IKE_LOG_ERR, NULL, "cannot start the CHILD_SA rekey");
 	} else if (queued_child_delete(sa)) {
 		/* started inside */
 	} else if (sa->queued_dpd) {

@@ -11,63 +11,9 @@
 
 #define MAX_CFG_PROPOSALS 32
 
-static uint16_t encr_id(enum config_encr e)
-{
-	switch (e) {
-	case CONFIG_ENCR_3DES:
-		return WIRE_ENCR_3DES;
-	case CONFIG_ENCR_AES_CBC:
-		return WIRE_ENCR_AES_CBC;
-	case CONFIG_ENCR_AES_GCM:
-		return WIRE_ENCR_AES_GCM_16;
-	case CONFIG_ENCR_CHACHA20_POLY1305:
-		return WIRE_ENCR_CHACHA20_POLY1305;
-	case CONFIG_ENCR_NULL:
-		return WIRE_ENCR_NULL;
-	default:
-		return 0;
-	}
-}
-
 static bool encr_keyed(uint16_t id)
 {
 	return id == WIRE_ENCR_AES_CBC || id == WIRE_ENCR_AES_GCM_16;
-}
-
-static uint16_t integ_id(enum config_hash h)
-{
-	switch (h) {
-	case CONFIG_HASH_MD5:
-		return WIRE_INTEG_HMAC_MD5_96;
-	case CONFIG_HASH_SHA1:
-		return WIRE_INTEG_HMAC_SHA1_96;
-	case CONFIG_HASH_SHA256:
-		return WIRE_INTEG_HMAC_SHA2_256_128;
-	case CONFIG_HASH_SHA384:
-		return WIRE_INTEG_HMAC_SHA2_384_192;
-	case CONFIG_HASH_SHA512:
-		return WIRE_INTEG_HMAC_SHA2_512_256;
-	default:
-		return 0;
-	}
-}
-
-static uint16_t prf_id(enum config_hash h)
-{
-	switch (h) {
-	case CONFIG_HASH_MD5:
-		return WIRE_PRF_HMAC_MD5;
-	case CONFIG_HASH_SHA1:
-		return WIRE_PRF_HMAC_SHA1;
-	case CONFIG_HASH_SHA256:
-		return WIRE_PRF_HMAC_SHA2_256;
-	case CONFIG_HASH_SHA384:
-		return WIRE_PRF_HMAC_SHA2_384;
-	case CONFIG_HASH_SHA512:
-		return WIRE_PRF_HMAC_SHA2_512;
-	default:
-		return 0;
-	}
 }
 
 /* The PRFs of a configured proposal: `prf` lines, else the integrity algorithms (IOS), else
@@ -78,12 +24,12 @@ static size_t cfg_prfs(const struct config_ikev2_proposal *p, uint16_t *out)
 
 	if (p->n_prf) {
 		for (size_t i = 0; i < p->n_prf; i++)
-			if (prf_id(p->prf[i]))
-				out[n++] = prf_id(p->prf[i]);
+			if (ike_prf_id(p->prf[i]))
+				out[n++] = ike_prf_id(p->prf[i]);
 	} else if (p->n_integ) {
 		for (size_t i = 0; i < p->n_integ; i++)
-			if (prf_id(p->integ[i]))
-				out[n++] = prf_id(p->integ[i]);
+			if (ike_prf_id(p->integ[i]))
+				out[n++] = ike_prf_id(p->integ[i]);
 	} else {
 		out[n++] = WIRE_PRF_HMAC_SHA2_256;
 		out[n++] = WIRE_PRF_HMAC_SHA2_384;
@@ -153,7 +99,7 @@ size_t ikev2_ike_proposals_build(struct ikev2 *e, const struct config_addr *loca
 			p->spi.len = spi_len;
 			p->transforms = &bp.tr[bp.ntr];
 			for (size_t j = 0; j < cp[i]->n_encr; j++) {
-				uint16_t id = encr_id(cp[i]->encr[j].alg);
+				uint16_t id = ike_encr_id(cp[i]->encr[j].alg);
 
 				if (!id || ike_encr_is_aead(id) != (aead == 1) ||
 				    !ike_encr_supported(id, cp[i]->encr[j].key_bits))
@@ -169,8 +115,8 @@ size_t ikev2_ike_proposals_build(struct ikev2 *e, const struct config_addr *loca
 			for (size_t j = 0; j < nprf; j++)
 				add_tr(&bp, p, WIRE_TT_PRF, prfs[j], 0);
 			for (size_t j = 0; !aead && j < cp[i]->n_integ; j++)
-				if (integ_id(cp[i]->integ[j]))
-					add_tr(&bp, p, WIRE_TT_INTEG, integ_id(cp[i]->integ[j]), 0);
+				if (ike_integ_id(cp[i]->integ[j]))
+					add_tr(&bp, p, WIRE_TT_INTEG, ike_integ_id(cp[i]->integ[j]), 0);
 			for (size_t j = 0; j < cp[i]->n_groups; j++)
 				if (ike_dh_supported(cp[i]->groups[j]))
 					add_tr(&bp, p, WIRE_TT_KE, cp[i]->groups[j], 0);
@@ -191,7 +137,7 @@ static uint16_t tr_key_bits(const struct wire_transform *t)
 static bool cfg_has_encr(const struct config_ikev2_proposal *p, uint16_t id, uint16_t bits)
 {
 	for (size_t i = 0; i < p->n_encr; i++)
-		if (encr_id(p->encr[i].alg) == id &&
+		if (ike_encr_id(p->encr[i].alg) == id &&
 		    (!encr_keyed(id) || p->encr[i].key_bits == bits))
 			return ike_encr_supported(id, bits);
 	return false;
@@ -200,7 +146,7 @@ static bool cfg_has_encr(const struct config_ikev2_proposal *p, uint16_t id, uin
 static bool cfg_has_integ(const struct config_ikev2_proposal *p, uint16_t id)
 {
 	for (size_t i = 0; i < p->n_integ; i++)
-		if (integ_id(p->integ[i]) == id)
+		if (ike_integ_id(p->integ[i]) == id)
 			return true;
 	return false;
 }
@@ -349,7 +295,7 @@ size_t ikev2_esp_proposals_build(const struct config_interface *tun, uint32_t sp
 	spi_buf[3] = (uint8_t)spi;
 	for (size_t i = 0; i < nts && n < max_props; i++) {
 		struct wire_proposal *p = &props[n];
-		uint16_t id = encr_id(ts[i]->encr.alg);
+		uint16_t id = ike_encr_id(ts[i]->encr.alg);
 
 		if (!id || !ike_encr_supported(id, ts[i]->encr.key_bits ? ts[i]->encr.key_bits
 					      : id == WIRE_ENCR_AES_CBC ? 128
@@ -364,8 +310,8 @@ size_t ikev2_esp_proposals_build(const struct config_interface *tun, uint32_t sp
 		p->transforms = &bp.tr[bp.ntr];
 		add_tr(&bp, p, WIRE_TT_ENCR, id,
 		       encr_keyed(id) ? (ts[i]->encr.key_bits ? ts[i]->encr.key_bits : 128) : 0);
-		if (!ike_encr_is_aead(id) && integ_id(ts[i]->integ))
-			add_tr(&bp, p, WIRE_TT_INTEG, integ_id(ts[i]->integ), 0);
+		if (!ike_encr_is_aead(id) && ike_integ_id(ts[i]->integ))
+			add_tr(&bp, p, WIRE_TT_INTEG, ike_integ_id(ts[i]->integ), 0);
 		if (with_ke && tun->protection && tun->protection->pfs_group &&
 		    ike_dh_supported(tun->protection->pfs_group))
 			add_tr(&bp, p, WIRE_TT_KE, tun->protection->pfs_group, 0);
@@ -388,12 +334,12 @@ bool ikev2_esp_choose(const struct config_interface *tun, const struct wire_sa *
 		if (wp->proto != WIRE_PROTO_ESP || wp->spi.len != 4)
 			continue;
 		for (size_t j = 0; j < nts; j++) {
-			uint16_t id = encr_id(ts[j]->encr.alg);
+			uint16_t id = ike_encr_id(ts[j]->encr.alg);
 			uint16_t bits = encr_keyed(id) ? (ts[j]->encr.key_bits ? ts[j]->encr.key_bits
 									      : 128)
 							: 0;
 			uint16_t integ = ike_encr_is_aead(id) ? WIRE_INTEG_NONE
-							      : integ_id(ts[j]->integ);
+							      : ike_integ_id(ts[j]->integ);
 			bool e_ok = false, i_ok = integ == WIRE_INTEG_NONE, k_ok = !pfs,
 			     n_ok = false, has_ke = false, has_integ = false;
 

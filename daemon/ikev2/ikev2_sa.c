@@ -65,16 +65,16 @@ const char *ikev2_spi_str(const struct ikev2_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
-void ikev2_log(const struct ikev2_sa *sa, enum ikev2_log_level lvl, const char *event,
+void ikev2_log(const struct ikev2_sa *sa, enum ike_log_level lvl, const char *event,
 	       const char *fmt, ...)
 {
 	const struct ikev2 *e = sa->e;
 	char text[1024], line[1200], spi[40], peer[CONFIG_ADDR_STRLEN];
 	const struct ikev2_tunnel *t = NULL;
-	struct ikev2_log entry;
+	struct ike_log_entry entry;
 	va_list ap;
 
-	if (lvl == IKEV2_LOG_DEBUG && !e->debug)
+	if (lvl == IKE_LOG_DEBUG && !e->debug)
 		return;
 	if (!e->env.log)
 		return;
@@ -113,7 +113,7 @@ void ikev2_sa_set_state(struct ikev2_sa *sa, enum ikev2_state st)
 	if (sa->state == st && st != IKEV2_S_INIT_SENT)
 		return;
 	if (!(legal[sa->state] & B(st))) {
-		ikev2_log(sa, IKEV2_LOG_ERR, NULL, "illegal state change %s -> %s refused",
+		ikev2_log(sa, IKE_LOG_ERR, NULL, "illegal state change %s -> %s refused",
 			  state_debug[sa->state], state_debug[st]);
 		return;
 	}
@@ -319,7 +319,7 @@ static void sa_timer(struct ike_timer *t, void *userdata)
 		if (++sa->req_tries >= ikev2_retransmit_tries(sa)) {
 			bool dpd = sa->req_kind == IKEV2_REQ_DPD;
 
-			ikev2_log(sa, IKEV2_LOG_WARNING, dpd ? "dpd-dead" : NULL,
+			ikev2_log(sa, IKE_LOG_WARNING, dpd ? "dpd-dead" : NULL,
 				  "%s: no answer from the peer after %d transmissions",
 				  dpd ? "peer is dead (liveness check)" : "giving up", sa->req_tries);
 			ikev2_sa_destroy(sa, dpd ? "peer dead" : "peer not responding");
@@ -335,7 +335,7 @@ static void sa_timer(struct ike_timer *t, void *userdata)
 			ikev2_sa_destroy(sa, "IKE_AUTH refused");
 		} else if (sa->state == IKEV2_S_INIT_DONE || sa->state == IKEV2_S_INIT_SENT ||
 			   sa->state == IKEV2_S_AUTH_SENT) {
-			ikev2_log(sa, IKEV2_LOG_WARNING, NULL, "negotiation timed out");
+			ikev2_log(sa, IKE_LOG_WARNING, NULL, "negotiation timed out");
 			ikev2_sa_destroy(sa, "negotiation timed out");
 		} else if (sa->state == IKEV2_S_ESTABLISHED) {
 			if (sa->initiator) {
@@ -416,7 +416,7 @@ void ikev2_sa_destroy(struct ikev2_sa *sa, const char *why)
 	if (t && t->sa == sa) {
 		t->sa = NULL;
 		if (had_children)
-			ikev2_log(sa, IKEV2_LOG_NOTICE, "tunnel-down", "%s down: %s", t->cfg->name,
+			ikev2_log(sa, IKE_LOG_NOTICE, "tunnel-down", "%s down: %s", t->cfg->name,
 				  why);
 		if (!t->nego)
 			ikev2_tunnel_failed(t, why);

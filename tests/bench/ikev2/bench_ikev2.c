@@ -100,14 +100,14 @@ static int env_send(void *ctx, const struct ike_path *path, const void *buf, siz
 	return 0;
 }
 
-static void env_log(void *ctx, const struct ikev2_log *l)
+static void env_log(void *ctx, const struct ike_log_entry *l)
 {
 	struct node *n = ctx;
 
 	snprintf(n->last_log, sizeof(n->last_log), "%s", l->text);
 	if (l->event && strcmp(l->event, "tunnel-up") == 0)
 		n->n_up++;
-	else if (l->level <= IKEV2_LOG_WARNING && getenv("BENCH_VERBOSE"))
+	else if (l->level <= IKE_LOG_WARNING && getenv("BENCH_VERBOSE"))
 		fprintf(stderr, "[%s] %s\n", n->name, l->text);
 }
 
@@ -272,7 +272,7 @@ struct config *config_make(bool initiator, size_t n, bool dpd)
 
 void node_start(struct node *n, const char *name, struct config *cfg, uint32_t spi_base)
 {
-	struct ikev2_env env = { 0 };
+	struct ike_env env = { 0 };
 
 	n->name = name;
 	n->cfg = cfg;
@@ -346,7 +346,7 @@ struct count {
 	size_t ready, other;
 };
 
-static void count_cb(void *userdata, const struct ikev2_sa_info *info)
+static void count_cb(void *userdata, const struct ike_sa_info *info)
 {
 	struct count *c = userdata;
 
@@ -500,7 +500,7 @@ struct targets {
 	size_t n, max;
 };
 
-static void target_cb(void *userdata, const struct ikev2_sa_info *info)
+static void target_cb(void *userdata, const struct ike_sa_info *info)
 {
 	struct targets *ts = userdata;
 
@@ -596,7 +596,7 @@ static void mode_memory(size_t n)
 	size_t h_start, h_i, h0, h_pre, h_mid, h_end, rss0, i_engine;
 	uint64_t t0;
 	struct config *ci;
-	struct ikev2_env dummy = { 0 };
+	struct ike_env dummy = { 0 };
 
 	for (size_t l = 1000; l < n && nl < 7; l *= 10)
 		levels[nl++] = l;

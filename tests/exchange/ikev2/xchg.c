@@ -139,7 +139,7 @@ void x_set_nat(struct xpair *p, const char *addr)
 	assert_int_equal(inet_pton(AF_INET, addr, &p->nat_addr.v4), 1);
 }
 
-static void x_log(void *ctx, const struct ikev2_log *l)
+static void x_log(void *ctx, const struct ike_log_entry *l)
 {
 	struct xnode *n = ctx;
 
@@ -239,7 +239,7 @@ static void node_init(struct xnode *n, const char *name, struct config *cfg,
 		      struct pki_store *store, const char *addr, struct ike_kernel_ops *ops,
 		      uint32_t spi_base)
 {
-	struct ikev2_env env = { 0 };
+	struct ike_env env = { 0 };
 
 	n->name = name;
 	n->cfg = cfg;
@@ -259,6 +259,8 @@ static void node_init(struct xnode *n, const char *name, struct config *cfg,
 	env.wall = x_wall;
 	assert_int_equal(ikev2_new(&env, &n->e), 0);
 	ikev2_set_debug(n->e, true);
+	assert_int_equal(ikev1_new(&env, &n->e1), 0);
+	ikev1_set_debug(n->e1, true);
 }
 
 void x_init_cfg(struct xpair *p, struct config *ca, struct pki_store *sa, struct config *cb,
@@ -270,6 +272,8 @@ void x_init_cfg(struct xpair *p, struct config *ca, struct pki_store *sa, struct
 	node_init(&p->b, "B", cb, sb, addr_b, &kops_b, 0xb0000001);
 	assert_int_equal(ikev2_set_config(p->a.e, ca, sa), 0);
 	assert_int_equal(ikev2_set_config(p->b.e, cb, sb), 0);
+	assert_int_equal(ikev1_set_config(p->a.e1, ca, sa), 0);
+	assert_int_equal(ikev1_set_config(p->b.e1, cb, sb), 0);
 }
 
 static struct config *load(const char *name, const char *text)
@@ -295,6 +299,7 @@ void x_init(struct xpair *p, const char *cfg_a, const char *cfg_b, const char *a
 static void node_free(struct xnode *n)
 {
 	ikev2_free(n->e);
+	ikev1_free(n->e1);
 	config_free(n->cfg);
 	pki_store_free(n->store);
 	for (size_t i = 0; i < n->n_log; i++)
@@ -333,7 +338,10 @@ void x_run(struct xpair *p, uint64_t horizon_s)
 			p->q_head = k->next;
 			if (!p->q_head)
 				p->q_tail = NULL;
-			ikev2_input(k->to->e, &k->path, k->data, k->len);
+			if (k->len > 17 && k->data[17] >> 4 == 1)
+				ikev1_input(k->to->e1, &k->path, k->data, k->len);
+			else
+				ikev2_input(k->to->e, &k->path, k->data, k->len);
 			free(k);
 			if (p->step_check)
 				p->step_check(p);
@@ -352,6 +360,10 @@ void x_run(struct xpair *p, uint64_t horizon_s)
 		ta = ikev2_next_timeout(p->a.e);
 		tb = ikev2_next_timeout(p->b.e);
 		t = ta < tb ? ta : tb;
+		ta = ikev1_next_timeout(p->a.e1);
+		tb = ikev1_next_timeout(p->b.e1);
+		t = ta < t ? ta : t;
+		t = tb < t ? tb : t;
 		if (t == UINT64_MAX || t > end) {
 			p->now = end;
 			return;
@@ -360,6 +372,8 @@ void x_run(struct xpair *p, uint64_t horizon_s)
 			p->now = t;
 		ikev2_run_timers(p->a.e);
 		ikev2_run_timers(p->b.e);
+		ikev1_run_timers(p->a.e1);
+		ikev1_run_timers(p->b.e1);
 		if (p->step_check)
 			p->step_check(p);
 	}
@@ -406,7 +420,7 @@ struct count_ctx {
 	size_t n;
 };
 
-static void count_cb(void *userdata, const struct ikev2_sa_info *info)
+static void count_cb(void *userdata, const struct ike_sa_info *info)
 {
 	struct count_ctx *c = userdata;
 
@@ -419,6 +433,7 @@ size_t x_ike_count(const struct xnode *n, const char *state)
 	struct count_ctx c = { .state = state };
 
 	ikev2_foreach_sa(n->e, count_cb, &c);
+	ikev1_foreach_sa(n->e1, count_cb, &c);
 	return c.n;
 }
 

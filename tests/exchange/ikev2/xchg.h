@@ -1,5 +1,5 @@
 /*
- * Exchange-test harness: two IKEv2 engines back to back in one process, a virtual clock, a
+ * Exchange-test harness: two gateways (each an IKEv1 and an IKEv2 engine) back to back in one process, a virtual clock, a
  * packet queue between them (with loss on demand) and a fake kernel per side that records the
  * SAs the engine installs, so tests can assert on keys, SPIs and counters.
  */
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "ikev1.h"
 #include "ikev2.h"
 #include "pki.h"
 
@@ -64,6 +65,7 @@ struct xk_sa {
 struct xnode {
 	const char *name;
 	struct ikev2 *e;
+	struct ikev1 *e1; /* both engines run; datagrams go by the header's major version */
 	struct config *cfg;
 	struct pki_store *store;
 	struct config_addr addr; /* its outer address */

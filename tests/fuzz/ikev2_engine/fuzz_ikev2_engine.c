@@ -146,7 +146,7 @@ static void setup(void)
 					  .sa_counters = k_ctr };
 	F.now = 1000000;
 	for (int i = 0; i < 2; i++) {
-		struct ikev2_env env = { .ctx = (void *)(intptr_t)i, .now = f_now,
+		struct ike_env env = { .ctx = (void *)(intptr_t)i, .now = f_now,
 					 .random = f_random, .send = f_send, .kernel = &F.kops };
 
 		if (config_load_buffer("fuzz", NULL, cfg_text[i], strlen(cfg_text[i]), &F.cfg[i],

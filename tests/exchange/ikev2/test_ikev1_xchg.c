@@ -1,0 +1,242 @@
+/*
+ * IKEv1 exchanges end to end between two gateways in one process (fake kernel, virtual clock):
+ *   Main Mode  A: HDR, SA --> <-- HDR, SA;  HDR, KE, Ni --> <-- HDR, KE, Nr;
+ *              HDR*, IDii, HASH_I --> <-- HDR*, IDir, HASH_R
+ *   Quick Mode A: HDR*, HASH(1), SA, Ni, IDci, IDcr --> <-- HDR*, HASH(2), SA, Nr, IDci, IDcr;
+ *              HDR*, HASH(3) -->
+ * and Aggressive Mode, PFS, Quick Mode rekeys, Delete and dead peer detection, with assertions
+ * on what each side installed in its (fake) kernel.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "wire.h"
+#include "xchg.h"
+
+/* A PSK IKEv1 tunnel (AES-256, SHA-256, group 14) from SELF to PEER. */
+#define CFG_V1(SELF, PEER, N, KEY, INIT, PROFILE_EXTRA, IPSEC_EXTRA, GLOBAL_EXTRA)                 \
+	"hostname R" N "\n"                                                                        \
+	"crypto isakmp policy 10\n"                                                                \
+	" encr aes 256\n"                                                                          \
+	" hash sha256\n"                                                                           \
+	" authentication pre-share\n"                                                              \
+	" group 14\n"                                                                              \
+	"crypto isakmp policy 20\n"                                                                \
+	" encr 3des\n"                                                                             \
+	" hash sha\n"                                                                              \
+	" authentication pre-share\n"                                                              \
+	" group 2\n" GLOBAL_EXTRA                                                                  \
+	"crypto keyring KR\n"                                                                      \
+	" pre-shared-key address " PEER " key " KEY "\n"                                           \
+	"crypto isakmp profile PR\n"                                                               \
+	" keyring KR\n"                                                                            \
+	" match identity address " PEER " 255.255.255.255\n" PROFILE_EXTRA                         \
+	"crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac\n"                              \
+	" mode tunnel\n"                                                                           \
+	"crypto ipsec profile IP\n"                                                                \
+	" set transform-set TS\n"                                                                  \
+	" set isakmp-profile PR\n" IPSEC_EXTRA                                                     \
+	"interface Tunnel1\n"                                                                      \
+	" ip address 10.0.0." N " 255.255.255.0\n"                                                 \
+	" tunnel source " SELF "\n"                                                                \
+	" tunnel destination " PEER "\n"                                                           \
+	" tunnel protection ipsec profile IP\n"                                                    \
+	" tunnel initiate " INIT "\n"
+
+static const char cfg_a[] = CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always", "", "", "");
+static const char cfg_b[] = CFG_V1("192.0.2.2", "192.0.2.1", "2", "s3cret", "never", "", "", "");
+
+static void up_or_dump(struct xpair *p)
+{
+	if (x_ike_count(&p->a, "QM_IDLE") != 1 || x_sa_count(&p->a) != 2) {
+		x_log_dump(&p->a);
+		x_log_dump(&p->b);
+	}
+	assert_int_equal(x_ike_count(&p->a, "QM_IDLE"), 1);
+	assert_int_equal(x_ike_count(&p->b, "QM_IDLE"), 1);
+	assert_int_equal(x_sa_count(&p->a), 2);
+	assert_int_equal(x_sa_count(&p->b), 2);
+	x_assert_child_pair(p);
+}
+
+static void test_main_mode_psk(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.encr, WIRE_ENCR_AES_CBC);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.key_bits, 256);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.integ, WIRE_INTEG_HMAC_SHA2_256_128);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.enc_key_len, 32);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.integ_key_len, 32);
+	assert_int_equal(x_sa_find(&p.a, false, 0)->sa.tunnel_id, 1);
+	assert_true(x_log_has(&p.a, "Tunnel1 up"));
+	assert_true(x_log_has(&p.b, "Tunnel1 up"));
+	assert_true(x_log_has(&p.b, "Old State = IKE_R_MM4 New State = IKE_P1_COMPLETE"));
+	x_free(&p);
+}
+
+static void test_psk_mismatch(void **state)
+{
+	static const char b_bad[] =
+		CFG_V1("192.0.2.2", "192.0.2.1", "2", "other", "never", "", "", "");
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, b_bad, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 3);
+	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 0);
+	assert_int_equal(x_ike_count(&p.b, "QM_IDLE"), 0);
+	assert_int_equal(x_sa_count(&p.a), 0);
+	assert_true(x_log_has(&p.b, "pre-shared keys differ"));
+	x_free(&p);
+}
+
+static void test_aggressive_psk(void **state)
+{
+	static const char a_am[] = CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always",
+					  " initiate mode aggressive\n", "", "");
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, a_am, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	assert_true(x_log_has(&p.a, "beginning Aggressive Mode"));
+	x_free(&p);
+}
+
+static void test_pfs(void **state)
+{
+	static const char a_pfs[] = CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always", "",
+					   " set pfs group14\n", "");
+	static const char b_pfs[] = CFG_V1("192.0.2.2", "192.0.2.1", "2", "s3cret", "never", "",
+					   " set pfs group14\n", "");
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, a_pfs, b_pfs, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	x_free(&p);
+}
+
+static void test_pfs_mismatch(void **state)
+{
+	static const char b_pfs[] = CFG_V1("192.0.2.2", "192.0.2.1", "2", "s3cret", "never", "",
+					   " set pfs group14\n", "");
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, b_pfs, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 1);
+	assert_int_equal(x_sa_count(&p.a), 0);
+	assert_int_equal(x_sa_count(&p.b), 0);
+	assert_true(x_log_has(&p.b, "PFS group"));
+	x_free(&p);
+}
+
+/* Lifetimes of 120 s: the Quick Mode initiator rekeys at 85 %; the old pair goes after the
+ * grace period; at every moment each side's newest outbound SA is installed at the peer. */
+static void make_before_break(struct xpair *p)
+{
+	const struct xk_sa *oa = x_sa_sending(&p->a), *ob = x_sa_sending(&p->b);
+
+	if (oa)
+		assert_non_null(x_sa_by_spi(&p->b, oa->sa.spi));
+	if (ob)
+		assert_non_null(x_sa_by_spi(&p->a, ob->sa.spi));
+}
+
+static void test_quick_mode_rekey(void **state)
+{
+	static const char a_short[] =
+		CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always", "",
+		       " set security-association lifetime seconds 120\n", "");
+	static const char b_short[] =
+		CFG_V1("192.0.2.2", "192.0.2.1", "2", "s3cret", "never", "",
+		       " set security-association lifetime seconds 120\n", "");
+	struct xpair p;
+	uint32_t first;
+
+	(void)state;
+	x_init(&p, a_short, b_short, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	first = x_sa_sending(&p.a)->sa.spi;
+	p.step_check = make_before_break;
+	x_run(&p, 115);
+	assert_int_not_equal(x_sa_sending(&p.a)->sa.spi, first);
+	/* old pair deleted on both sides after the grace period */
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	x_assert_child_pair(&p);
+	assert_true(x_log_has(&p.a, "Tunnel1 rekeyed"));
+	assert_true(x_log_has(&p.b, "Tunnel1 rekeyed"));
+	/* and again: the second rekey runs the same way */
+	first = x_sa_sending(&p.a)->sa.spi;
+	x_run(&p, 110);
+	assert_int_not_equal(x_sa_sending(&p.a)->sa.spi, first);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	x_free(&p);
+}
+
+static void test_dead_peer(void **state)
+{
+	static const char a_dpd[] = CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always", "",
+					   "", "crypto isakmp keepalive 10 2 periodic\n");
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, a_dpd, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	x_run(&p, 30); /* R-U-THERE answered */
+	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 1);
+	p.b.drop_out = true;
+	x_run(&p, 40);
+	assert_true(x_log_has(&p.a, "peer is dead"));
+	assert_int_equal(x_sa_count(&p.a), 0);
+	p.b.drop_out = false;
+	x_run(&p, 120);
+	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 1);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	x_free(&p);
+}
+
+static void test_clear(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	assert_int_equal(ikev1_clear(p.a.e1, NULL), 1);
+	x_run(&p, 0);
+	assert_int_equal(x_sa_count(&p.b), 0); /* our Deletes removed the peer's SAs */
+	x_run(&p, 10);
+	up_or_dump(&p); /* and the tunnel came back */
+	x_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_main_mode_psk),  cmocka_unit_test(test_psk_mismatch),
+		cmocka_unit_test(test_aggressive_psk), cmocka_unit_test(test_pfs),
+		cmocka_unit_test(test_pfs_mismatch),   cmocka_unit_test(test_quick_mode_rekey),
+		cmocka_unit_test(test_dead_peer),      cmocka_unit_test(test_clear),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
