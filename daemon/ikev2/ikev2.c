@@ -43,6 +43,7 @@ void ikev2_free(struct ikev2 *e)
 		sa->tunnel_id = 0;
 		ikev2_sa_destroy(sa, "engine stopped");
 	}
+	ikev2_linger_flush(e, true); /* transient: the peer already sends on the successor */
 	for (size_t i = 0; i < e->n_tunnels; i++)
 		ike_timer_cancel(&e->timers, &e->tunnels[i].reinit_timer);
 	free(e->tunnels);

@@ -272,6 +272,67 @@ static void add_counters(struct ike_kernel_counters *sum, const struct ike_kerne
 	sum->integrity_errors += c->integrity_errors;
 }
 
+static void linger_end(struct ikev2_linger *l, bool delete_sa)
+{
+	struct ikev2 *e = l->e;
+	const struct ike_kernel_ops *k = e->env.kernel;
+	struct ikev2_tunnel *t = ikev2_tunnel_get(e, l->tunnel_id);
+	struct ike_kernel_counters now = { 0 };
+
+	ike_timer_cancel(&e->timers, &l->timer);
+	if (delete_sa) {
+		/* what arrived while it lingered joins the tunnel's retired counters */
+		if (t && k->sa_counters(k->ctx, l->tunnel_id, &l->dst, l->spi, &now) == 0 &&
+		    now.packets >= l->base.packets) {
+			t->retired_in.packets += now.packets - l->base.packets;
+			t->retired_in.bytes += now.bytes - l->base.bytes;
+			t->retired_in.replay_errors += now.replay_errors - l->base.replay_errors;
+			t->retired_in.integrity_errors +=
+				now.integrity_errors - l->base.integrity_errors;
+		}
+		k->sa_del(k->ctx, l->tunnel_id, &l->dst, l->spi);
+	}
+	l->used = false;
+}
+
+static void linger_fire(struct ike_timer *tm, void *userdata)
+{
+	(void)tm;
+	linger_end(userdata, true);
+}
+
+void ikev2_linger_flush(struct ikev2 *e, bool delete_sas)
+{
+	for (int i = 0; i < IKEV2_LINGER_MAX; i++)
+		if (e->linger[i].used)
+			linger_end(&e->linger[i], delete_sas);
+}
+
+/* Keep a replaced CHILD_SA's inbound SA a moment; false when there is no room (delete now). */
+static bool linger_add(struct ikev2_sa *sa, uint32_t tunnel_id, uint32_t spi,
+		       const struct ike_kernel_counters *base)
+{
+	struct ikev2 *e = sa->e;
+
+	for (int i = 0; i < IKEV2_LINGER_MAX; i++) {
+		struct ikev2_linger *l = &e->linger[i];
+
+		if (l->used)
+			continue;
+		memset(l, 0, sizeof(*l));
+		l->used = true;
+		l->e = e;
+		l->tunnel_id = tunnel_id;
+		l->dst = sa->path.local;
+		l->spi = spi;
+		l->base = *base;
+		ike_timer_init(&l->timer, linger_fire, l);
+		ike_timer_arm(&e->timers, &l->timer, ikev2_now(e) + IKEV2_LINGER_US);
+		return true;
+	}
+	return false;
+}
+
 void ikev2_child_remove(struct ikev2_child *c, bool retire_counters)
 {
 	struct ikev2_sa *sa = c->sa;
@@ -298,8 +359,14 @@ void ikev2_child_remove(struct ikev2_child *c, bool retire_counters)
 				add_counters(&t->retired_out, &co);
 		}
 		k->sa_del(k->ctx, c->tunnel_id, &sa->path.remote, c->spi_out);
-		k->sa_del(k->ctx, c->tunnel_id, &sa->path.local, c->spi_in);
-		ikev2_debug(sa, "CHILD_SA 0x%08x/0x%08x removed", c->spi_in, c->spi_out);
+		if (c->rekeyed && retire_counters && linger_add(sa, c->tunnel_id, c->spi_in, &ci))
+			ikev2_debug(sa, "CHILD_SA 0x%08x/0x%08x removed (inbound lingers %llu ms)",
+				    c->spi_in, c->spi_out,
+				    (unsigned long long)(IKEV2_LINGER_US / 1000));
+		else {
+			k->sa_del(k->ctx, c->tunnel_id, &sa->path.local, c->spi_in);
+			ikev2_debug(sa, "CHILD_SA 0x%08x/0x%08x removed", c->spi_in, c->spi_out);
+		}
 	}
 	OPENSSL_cleanse(c, sizeof(*c));
 	c->rekey_timer.index = SIZE_MAX;

@@ -25,6 +25,8 @@
 #define IKEV2_REINIT_MAX_US 60000000ull
 #define IKEV2_NATKA_DEFAULT_S 20 /* NAT-T keepalive interval without `nat keepalive` */
 #define IKEV2_COOKIE_THRESHOLD 1024 /* half-open SAs before cookies are required */
+#define IKEV2_LINGER_MAX 64	    /* replaced inbound SAs kept for packets still in flight */
+#define IKEV2_LINGER_US 2000000ull
 /* IKE fragmentation (RFC 7383) */
 #define IKEV2_FRAG_MAX 64	   /* fragments of one message, both ways */
 #define IKEV2_FRAG_PLAIN_MAX 65536 /* reassembled plaintext of one message */
@@ -189,6 +191,22 @@ struct ikev2_sa {
 	bool defer_out; /* the next ikev2_child_install keeps the outbound SA back */
 };
 
+/*
+ * The inbound SA of a CHILD_SA replaced by a rekey stays in the kernel a little after the
+ * CHILD_SA is gone: packets the peer sent on it just before switching may still be in flight
+ * (or in the kernel's asynchronous crypto) when the Delete arrives. Its counters are retired
+ * when it finally goes.
+ */
+struct ikev2_linger {
+	bool used;
+	uint32_t tunnel_id;
+	struct config_addr dst;
+	uint32_t spi;
+	struct ike_kernel_counters base; /* already retired into the tunnel */
+	struct ike_timer timer;
+	struct ikev2 *e;
+};
+
 /* Per-tunnel state that outlives IKE SAs. */
 struct ikev2_tunnel {
 	uint32_t id;
@@ -228,6 +246,7 @@ struct ikev2 {
 	uint8_t cookie_version;
 	bool cookie_secret_set;
 	size_t cookie_threshold;
+	struct ikev2_linger linger[IKEV2_LINGER_MAX];
 };
 
 /* ---- ikev2_sa.c: objects, tables, state ---- */
@@ -338,6 +357,8 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 			const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
 			bool initiator_keys, struct ikev2_child **ret);
 void ikev2_child_remove(struct ikev2_child *c, bool retire_counters);
+/* Remove every lingering inbound SA now (engine stop, tests). */
+void ikev2_linger_flush(struct ikev2 *e, bool delete_sas);
 /* Install a CHILD_SA's held-back outbound SA (see out_pending); no-op without one. */
 void ikev2_child_out_install(struct ikev2_child *c);
 /* The old CHILD_SA of a rekey goes: its successors' outbound SAs go in first. */

@@ -93,6 +93,54 @@ static void test_child_rekey(void **state)
 	x_free(&p);
 }
 
+/*
+ * After a CHILD_SA rekey the old inbound SA stays in the kernel IKEV2_LINGER_US (2 s) after the
+ * peer stopped sending on it (packets in flight or in async crypto when the Delete arrives),
+ * and what it still receives joins the tunnel's retired counters.
+ */
+static uint32_t lg_old_in_a;	   /* A's old inbound SPI = B's old outbound */
+static uint64_t lg_b_out_gone_us; /* when B removed its old outbound */
+static uint64_t lg_a_in_gone_us;  /* when A removed its old inbound */
+static bool lg_bumped;
+
+static void linger_check(struct xpair *p)
+{
+	if (!lg_b_out_gone_us && !x_sa_by_spi(&p->b, lg_old_in_a))
+		lg_b_out_gone_us = p->now;
+	if (lg_b_out_gone_us && !lg_bumped && x_sa_by_spi(&p->a, lg_old_in_a)) {
+		/* a late packet arrives on the lingering SA */
+		((struct xk_sa *)x_sa_by_spi(&p->a, lg_old_in_a))->ctr.packets += 5;
+		lg_bumped = true;
+	}
+	if (!lg_a_in_gone_us && !x_sa_by_spi(&p->a, lg_old_in_a))
+		lg_a_in_gone_us = p->now;
+}
+
+static void test_rekey_inbound_lingers(void **state)
+{
+	struct xpair p;
+	struct ike_tunnel_info before, after;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	lg_old_in_a = x_sa_find(&p.a, true, 0)->sa.spi;
+	lg_b_out_gone_us = lg_a_in_gone_us = 0;
+	lg_bumped = false;
+	p.step_check = linger_check;
+	assert_int_equal(ikev2_tunnel_info(p.a.e, 1, &before), 0);
+	x_run(&p, 3300);
+	assert_true(lg_b_out_gone_us > 0);
+	assert_true(lg_bumped);
+	assert_true(lg_a_in_gone_us >= lg_b_out_gone_us + 2000000);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(x_sa_count(&p.b), 2);
+	assert_int_equal(ikev2_tunnel_info(p.a.e, 1, &after), 0);
+	/* the 5 late packets are counted once the lingering SA goes */
+	assert_true(after.retired_in.packets >= before.retired_in.packets + 5);
+	x_free(&p);
+}
+
 /* The IKE SA rekeys (default 86400 s) and its CHILD_SA moves over to the new one. */
 static void test_ike_rekey(void **state)
 {
@@ -377,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_psk_up),
 		cmocka_unit_test(test_psk_mismatch),
 		cmocka_unit_test(test_child_rekey),
+		cmocka_unit_test(test_rekey_inbound_lingers),
 		cmocka_unit_test(test_ike_rekey),
 		cmocka_unit_test(test_dpd_dead_and_back),
 		cmocka_unit_test(test_clear),
