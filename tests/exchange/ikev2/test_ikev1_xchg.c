@@ -229,6 +229,40 @@ static void test_clear(void **state)
 	x_free(&p);
 }
 
+/* A behind a NAT that rewrites its address and port: NAT-D finds it, both float to 4500, the
+ * IPsec SAs are UDP-encapsulated and A sends NAT-T keepalives. */
+static void test_nat(void **state)
+{
+	static const char a[] = CFG_V1("10.1.0.1", "192.0.2.2", "1", "s3cret", "always", "", "", "");
+	char *b = strdup(CFG_V1("192.0.2.2", "192.0.2.254", "2", "s3cret", "never", "", "", ""));
+	const struct xk_sa *sa;
+	struct xpair p;
+	char *at;
+
+	(void)state;
+	/* B knows A by its ID (10.1.0.1) for the profile, by the NAT address for key and tunnel */
+	at = strstr(b, "match identity address 192.0.2.254");
+	assert_non_null(at);
+	memcpy(at + strlen("match identity address "), "10.1.0.1   ", 11);
+	x_init(&p, a, b, "10.1.0.1", "192.0.2.2");
+	free(b);
+	x_set_nat(&p, "192.0.2.254");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	assert_true(x_log_has(&p.a, "we are behind a NAT"));
+	assert_true(x_log_has(&p.b, "the peer is behind a NAT"));
+	sa = x_sa_find(&p.a, false, 0);
+	assert_int_equal(sa->sa.encap_sport, 4500);
+	assert_int_equal(sa->sa.encap_dport, 4500);
+	sa = x_sa_find(&p.b, false, 0);
+	assert_int_equal(sa->sa.encap_sport, 4500);
+	assert_int_equal(sa->sa.encap_dport, 34500);
+	x_run(&p, 65);
+	assert_true(p.a.n_keepalives >= 3);
+	assert_int_equal(p.b.n_keepalives, 0);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_aggressive_psk), cmocka_unit_test(test_pfs),
 		cmocka_unit_test(test_pfs_mismatch),   cmocka_unit_test(test_quick_mode_rekey),
 		cmocka_unit_test(test_dead_peer),      cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_nat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
