@@ -611,8 +611,11 @@ void ikev1_p1_established(struct ikev1_sa *sa)
 		  sa->prof.v1 ? sa->prof.v1->name : "no isakmp profile");
 	ikev1_dpd_arm(sa);
 	ikev1_natka_arm(sa);
-	if (t && sa->initiator && !ikev1_child_current(t))
-		ikev1_qm_start(sa, t, NULL);
+	if (t && sa->initiator && (!ikev1_child_current(t) || t->want_qm)) {
+		/* a first Quick Mode, or the rekey that was waiting for this phase 1 */
+		t->want_qm = false;
+		ikev1_qm_start(sa, t, ikev1_child_current(t));
+	}
 }
 
 /* ---- initiator ---- */

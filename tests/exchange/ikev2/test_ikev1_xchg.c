@@ -263,6 +263,39 @@ static void test_nat(void **state)
 	x_free(&p);
 }
 
+/* The ISAKMP SA ends (lifetime 60 s) before the IPsec SA (120 s): the pair stays, and its
+ * rekey first runs a new phase 1. */
+static void test_rekey_after_isakmp_expiry(void **state)
+{
+	static const char a_s[] =
+		CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always", "",
+		       " set security-association lifetime seconds 120\n",
+		       "crypto isakmp policy 5\n encr aes 256\n hash sha256\n"
+		       " authentication pre-share\n group 14\n lifetime 60\n");
+	static const char b_s[] =
+		CFG_V1("192.0.2.2", "192.0.2.1", "2", "s3cret", "never", "",
+		       " set security-association lifetime seconds 120\n",
+		       "crypto isakmp policy 5\n encr aes 256\n hash sha256\n"
+		       " authentication pre-share\n group 14\n lifetime 60\n");
+	struct xpair p;
+	uint32_t first;
+
+	(void)state;
+	x_init(&p, a_s, b_s, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	first = x_sa_sending(&p.a)->sa.spi;
+	x_run(&p, 70);
+	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 0); /* phase 1 expired ... */
+	assert_int_equal(x_sa_sending(&p.a)->sa.spi, first); /* ... the IPsec SA did not */
+	p.step_check = make_before_break;
+	x_run(&p, 50);
+	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 1);
+	assert_int_not_equal(x_sa_sending(&p.a)->sa.spi, first);
+	x_assert_child_pair(&p);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_pfs_mismatch),   cmocka_unit_test(test_quick_mode_rekey),
 		cmocka_unit_test(test_dead_peer),      cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_nat),
+		cmocka_unit_test(test_rekey_after_isakmp_expiry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
