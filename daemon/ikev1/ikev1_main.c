@@ -374,7 +374,8 @@ static int add_id_auth(struct wire_builder *b, struct ikev1_sa *sa)
 	int r;
 
 	if (sa->alg.auth == CONFIG_AUTH_RSA_SIG) {
-		r = choose_cert(sa);
+		/* the responder chose when MM3's CERT_REQs arrived */
+		r = sa->sign_tp ? 0 : choose_cert(sa);
 		if (r < 0) {
 			ikev1_log(sa, IKE_LOG_WARNING, "auth-failed",
 				  "no certificate to authenticate with (rsa-sig)");
@@ -407,9 +408,7 @@ static int add_id_auth(struct wire_builder *b, struct ikev1_sa *sa)
 		p.u.cert.encoding = IKE_CERT_X509_SIGNATURE;
 		p.u.cert.data.ptr = der;
 		p.u.cert.data.len = der_len;
-		wire_build_add(b, &p);
-		ikev1_debug(sa, "using the %s trustpoint's keypair to sign",
-			    pki_tp_name(sa->sign_tp));
+		wire_build_add(b, &p); /* ike_cert_payload() said which keypair signs */
 		if (pki_tp_sign(sa->sign_tp, PKI_HASH_NONE, 0, hash, hlen, &sig, &sig_len) < 0) {
 			ikev1_log(sa, IKE_LOG_ERR, NULL, "signing with trustpoint %s failed",
 				  pki_tp_name(sa->sign_tp));
@@ -949,6 +948,10 @@ static void mm3_input(struct ikev1_sa *sa, const struct wire_msg *m)
 	if (!take_ke_nonce(sa, m, sa->gxi, &sa->gxi_len, sa->ni, &sa->ni_len))
 		return fail_p1(sa, "MM3 without a usable KE or nonce");
 	store_certreqs(sa, m);
+	/* IOS processes MM3's CERT_REQs on arrival, before its own CERT_REQs in MM4 (seed 001);
+	 * the profile is unknown until MM5 and plays no part in the responder's choice */
+	if (sa->alg.auth == CONFIG_AUTH_RSA_SIG)
+		choose_cert(sa);
 	if (make_ke_nonce(sa, ke, &sa->gxr_len, sa->nr, &sa->nr_len) < 0)
 		return fail_p1(sa, "DH setup failed");
 	memcpy(sa->gxr, ke, sa->gxr_len);
