@@ -367,8 +367,8 @@ void ikev1_input(struct ikev1 *e, const struct ike_path *path, const uint8_t *bu
 	/* the peer may have floated to 4500 (NAT-T): follow it once authenticated */
 	if (m->hdr.exchange == WIRE_EX1_QUICK)
 		ikev1_qm_input(sa, m);
-	else
-		ikev1_info_input(sa, m);
+	else if (!ikev1_info_input(sa, m))
+		return; /* a Delete of this ISAKMP SA: it is gone */
 	if (sa->state == IKEV1_S_P1_DONE && path->remote_port != sa->path.remote_port &&
 	    sa->natt && sa->last_in_us == ikev1_now(e))
 		sa->path = *path;

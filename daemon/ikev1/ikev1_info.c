@@ -123,7 +123,7 @@ static void send_dpd(struct ikev1_sa *sa, uint16_t type, uint32_t seq)
 		ikev1_send_info(sa, chain, len, WIRE_PLV1_NOTIFY);
 }
 
-void ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
+bool ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
 {
 	struct ikev1 *e = sa->e;
 	const struct wire_payload *hp = NULL, *last = NULL, *p;
@@ -132,10 +132,10 @@ void ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
 	struct wire_err err;
 
 	if (!m->enc.present || sa->state != IKEV1_S_P1_DONE)
-		return; /* unprotected notifies cannot be trusted: ignored */
+		return true; /* unprotected notifies cannot be trusted: ignored */
 	if (ike_v1_phase2_iv(&sa->keys, sa->p1_last, m->hdr.msgid, iv) < 0 ||
 	    ikev1_open(sa, m, iv, ivn) < 0)
-		return;
+		return true;
 	for (uint16_t i = 0; i < m->npayloads; i++) {
 		if (!m->payloads[i].encrypted)
 			continue;
@@ -148,7 +148,7 @@ void ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
 	mid[2] = m->hdr.msgid >> 8;
 	mid[3] = m->hdr.msgid;
 	if (!hp || hp == last || hp->u.data.len != hlen)
-		return;
+		return true;
 	{
 		const uint8_t *rest = hp->raw.ptr + hp->raw.len;
 		struct ike_buf parts[2] = { { mid, 4 },
@@ -159,11 +159,11 @@ void ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
 		    CRYPTO_memcmp(want, hp->u.data.ptr, hlen) != 0) {
 			ikev1_debug(sa, "Informational 0x%08x: HASH(1) does not verify: dropped",
 				    m->hdr.msgid);
-			return;
+			return true;
 		}
 	}
 	if (wire_validate(m, wire_rule_get(WIRE_R_V1_INFO_ENC), &err) < 0)
-		return;
+		return true;
 	sa->last_in_us = ikev1_now(e);
 	for (unsigned i = 0; (p = wire_msg_find(m, WIRE_PLV1_NOTIFY, i)); i++) {
 		const struct wire_notify *n = &p->u.notify;
@@ -191,7 +191,7 @@ void ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
 				if (s && memcmp(s, sa->icky, 8) == 0 && memcmp(s + 8, sa->rcky, 8) == 0) {
 					ikev1_log(sa, IKE_LOG_INFO, NULL, "peer deleted the ISAKMP SA");
 					ikev1_sa_destroy(sa, "deleted by the peer");
-					return;
+					return false;
 				}
 			}
 		} else if (d->proto == WIRE_PROTO_ESP && d->spi_size == 4) {
@@ -203,6 +203,7 @@ void ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
 			}
 		}
 	}
+	return true;
 }
 
 /* ---- DPD ---- */

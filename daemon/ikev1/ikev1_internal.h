@@ -283,7 +283,8 @@ void ikev1_child_counters(struct ikev1_child *c, struct ike_kernel_counters *in,
 void ikev1_child_timers_arm(struct ikev1_child *c);
 
 /* ---- ikev1_info.c ---- */
-void ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m);
+/* False when the message deleted the ISAKMP SA (sa is freed). */
+bool ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m);
 int ikev1_delete_p1(struct ikev1_sa *sa);
 int ikev1_delete_child(struct ikev1_sa *sa, uint32_t spi_in);
 void ikev1_dpd_arm(struct ikev1_sa *sa);
