@@ -702,17 +702,7 @@ static void qm1_input(struct ikev1_sa *sa, struct wire_msg *m, struct ikev1_qm *
 
 static void qm3_input(struct ikev1_sa *sa, struct wire_msg *m, struct ikev1_qm *q)
 {
-	size_t hlen = ike_prf_len(sa->keys.prf);
-	const struct wire_payload *hp;
-	uint8_t want[64];
-
-	hp = wire_msg_find(m, WIRE_PLV1_HASH, 0);
-	if (!hp || qm_hash3(sa, q, want) < 0 || hp->u.data.len != hlen ||
-	    CRYPTO_memcmp(hp->u.data.ptr, want, hlen) != 0) {
-		ikev1_log(sa, IKE_LOG_WARNING, NULL, "QM3 0x%08x: HASH(3) does not verify",
-			  q->msgid);
-		return;
-	}
+	(void)m; /* HASH(3) was verified by ikev1_qm_input() */
 	if (install(sa, q, false, true, q->pfs_secret.ptr ? &q->pfs_secret : NULL) < 0) {
 		ikev1_qm_free(q);
 		return;
@@ -826,6 +816,13 @@ void ikev1_qm_input(struct ikev1_sa *sa, struct wire_msg *m)
 				  m->hdr.msgid);
 			if (fresh)
 				ikev1_qm_free(q);
+			return;
+		}
+	} else if (!q->initiator && !q->done) {
+		/* QM3: HASH(3) before the IV moves, so a forged QM3 cannot spoil the real one */
+		if (qm_hash3(sa, q, want) < 0 || CRYPTO_memcmp(hp->u.data.ptr, want, hlen) != 0) {
+			ikev1_log(sa, IKE_LOG_WARNING, NULL, "QM3 0x%08x: HASH(3) does not verify",
+				  q->msgid);
 			return;
 		}
 	}
