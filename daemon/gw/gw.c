@@ -1,9 +1,11 @@
 /*
- * ikegwd's runtime (gw.h): the sd-event loop and the glue around the IKEv2 engine — its
- * environment (clock, randomness, transport, kernel ops, journal), its one timer, xfrm events,
- * signals, sd_notify, start-up, reload and shutdown.
+ * ikegwd's runtime (gw.h): the sd-event loop and the glue around the IKE engines (IKEv1 and
+ * IKEv2, one shared environment: clock, randomness, transport, kernel ops, journal) — datagrams
+ * to the engine of their version, one timer for both, xfrm events to the engine that owns the
+ * SA or tunnel, signals, sd_notify, start-up, reload and shutdown.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,10 @@
 #include "ike_sim.h"
 
 #define GW_TIMER_ACCURACY_US 1000
+/* ISAKMP / IKE header (RFC 2408 3.1, RFC 7296 3.1): 28 octets, the version at offset 17 with
+ * the major version in its high nibble. */
+#define GW_IKE_HDR_LEN 28
+#define GW_IKE_VERSION_OFFSET 17
 
 uint64_t gw_now(void)
 {
@@ -92,7 +98,7 @@ static int env_send_keepalive(void *ctx, const struct ike_path *path)
 	return gw_transport_send_keepalive(gw->transport, path);
 }
 
-static void env_log(void *ctx, const struct ikev2_log *e)
+static void env_log(void *ctx, const struct ike_log_entry *e)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 	struct gw *gw = ctx;
@@ -114,14 +120,21 @@ static int timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct gw *gw = userdata;
 
-	ikev2_run_timers(gw->ike);
+	ikev1_run_timers(gw->ikev1);
+	ikev2_run_timers(gw->ikev2);
 	gw_after_event(gw);
 	return 0;
 }
 
 static void timer_rearm(struct gw *gw)
 {
-	uint64_t next = gw->ike ? ikev2_next_timeout(gw->ike) : UINT64_MAX;
+	uint64_t next = gw->ikev2 ? ikev2_next_timeout(gw->ikev2) : UINT64_MAX;
+
+	if (gw->ikev1) {
+		uint64_t v1 = ikev1_next_timeout(gw->ikev1);
+
+		next = v1 < next ? v1 : next;
+	}
 
 	if (!gw->timer)
 		return;
@@ -137,7 +150,8 @@ void gw_show_ctx_init(struct gw *gw, struct gw_show_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->cfg = gw->cfg;
-	c->ike = gw->ike;
+	c->ikev1 = gw->ikev1;
+	c->ikev2 = gw->ikev2;
 	c->kops = gw->kernel ? kernel_ike_ops(gw->kernel) : NULL;
 	c->pki = gw->pki;
 	c->now_us = gw_now();
@@ -166,12 +180,43 @@ void gw_after_event(struct gw *gw)
 
 /* ---- inputs ---- */
 
+/* Neither IKEv1 nor IKEv2: counted; logged at debug level at most once a second (junk sent
+ * to UDP 500 must not flood the journal). */
+static void drop_bad_version(struct gw *gw, const struct ike_path *path, size_t len)
+{
+	uint64_t now = gw_now();
+	char peer[CONFIG_ADDR_STRLEN];
+
+	gw->rx_bad_version++;
+	if (gw->bad_version_logged_us && now - gw->bad_version_logged_us < 1000000u)
+		return;
+	gw->bad_version_logged_us = now;
+	config_addr_str(&path->remote, peer, sizeof(peer));
+	gw_log(&gw->log, LOG_DEBUG, &(struct gw_log_fields){ .peer = peer },
+	       "dropped a %zu-byte datagram from %s port %u: %s (%" PRIu64 " so far)", len, peer,
+	       path->remote_port,
+	       len < GW_IKE_HDR_LEN ? "shorter than an IKE header"
+				    : "major version neither 1 (IKEv1) nor 2 (IKEv2)",
+	       gw->rx_bad_version);
+}
+
 static void transport_recv(void *userdata, const struct ike_path *path, const uint8_t *buf,
 			   size_t len)
 {
 	struct gw *gw = userdata;
+	uint8_t major = len >= GW_IKE_HDR_LEN ? buf[GW_IKE_VERSION_OFFSET] >> 4 : 0;
 
-	ikev2_input(gw->ike, path, buf, len);
+	switch (major) {
+	case 1:
+		ikev1_input(gw->ikev1, path, buf, len);
+		break;
+	case 2:
+		ikev2_input(gw->ikev2, path, buf, len);
+		break;
+	default:
+		drop_bad_version(gw, path, len);
+		return;
+	}
 	gw_after_event(gw);
 }
 
@@ -193,7 +238,17 @@ static void ev_acquire(const struct xfrm_acquire *acq, void *userdata)
 	if (!kernel_tunnel_of_id(acq->reqid, &tunnel) &&
 	    !kernel_tunnel_of_id(acq->mark.v & acq->mark.m, &tunnel))
 		return;
-	ikev2_kernel_acquire(gw->ike, tunnel);
+	if (ikev1_owns_tunnel(gw->ikev1, tunnel))
+		ikev1_kernel_acquire(gw->ikev1, tunnel);
+	else
+		ikev2_kernel_acquire(gw->ikev2, tunnel);
+}
+
+/* The engine whose SA it is: IKEv1 says so, otherwise it is IKEv2's (or no one's). */
+static void engines_expire(struct gw *gw, const struct config_addr *dst, uint32_t spi, bool hard)
+{
+	if (!ikev1_kernel_expire(gw->ikev1, dst, spi, hard))
+		ikev2_kernel_expire(gw->ikev2, dst, spi, hard);
 }
 
 static void ev_expire(const struct xfrm_sa_info *sa, bool hard, void *userdata)
@@ -204,7 +259,7 @@ static void ev_expire(const struct xfrm_sa_info *sa, bool hard, void *userdata)
 	if (!kernel_tunnel_of_id(sa->reqid, NULL) || sa->proto != IPPROTO_ESP)
 		return;
 	addr_of_xfrm(sa->family, &sa->dst, &dst);
-	ikev2_kernel_expire(gw->ike, &dst, sa->spi, hard);
+	engines_expire(gw, &dst, sa->spi, hard);
 }
 
 /* Someone else (ip xfrm, a script) deleted one of our SAs: for the engine it is gone. */
@@ -221,7 +276,7 @@ static void ev_sa_deleted(const struct xfrm_sa_info *sa, bool own, void *userdat
 	gw_log(&gw->log, LOG_WARNING, &(struct gw_log_fields){ .tunnel = name },
 	       "SA 0x%08x was deleted outside ikegwd", sa->spi);
 	addr_of_xfrm(sa->family, &sa->dst, &dst);
-	ikev2_kernel_expire(gw->ike, &dst, sa->spi, true);
+	engines_expire(gw, &dst, sa->spi, true);
 }
 
 static int xfrm_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -274,6 +329,42 @@ static int signals_setup(struct gw *gw)
 
 /* ---- reload ---- */
 
+static void held_free(struct gw *gw)
+{
+	pki_store_free(gw->held_pki);
+	config_free(gw->held_cfg);
+	gw->held_pki = NULL;
+	gw->held_cfg = NULL;
+}
+
+/*
+ * Both engines on cfg, or (-errno) both still on the running configuration: when IKEv1 refuses
+ * cfg, IKEv2 is put back. Should that fail too (out of memory), IKEv2 stays on cfg and
+ * *ret_held says the caller must keep cfg and store alive (gw->held_*).
+ */
+static int engines_set_config(struct gw *gw, const struct config *cfg,
+			      const struct pki_store *store, bool *ret_held)
+{
+	int r, r2;
+
+	*ret_held = false;
+	r = ikev2_set_config(gw->ikev2, cfg, store);
+	if (r < 0)
+		return r;
+	r = ikev1_set_config(gw->ikev1, cfg, store);
+	if (r < 0) {
+		r2 = ikev2_set_config(gw->ikev2, gw->cfg, gw->pki);
+		if (r2 < 0) {
+			gw_log(&gw->log, LOG_ERR, NULL,
+			       "IKEv2 could not return to the running configuration: %s; it runs "
+			       "on the rejected one until the next reload",
+			       strerror(-r2));
+			*ret_held = true;
+		}
+	}
+	return r;
+}
+
 int gw_reload(struct gw *gw, char *err, size_t errlen)
 {
 	struct config_diag diag;
@@ -281,6 +372,7 @@ int gw_reload(struct gw *gw, char *err, size_t errlen)
 	struct config *cfg = NULL;
 	struct gw_tunnel *next = NULL;
 	size_t n_next = 0;
+	bool held = false;
 	int r;
 
 	if (gw->stopping)
@@ -312,11 +404,17 @@ int gw_reload(struct gw *gw, char *err, size_t errlen)
 	config_diag_clear(&diag);
 	r = gw_tunnels_plan(gw, cfg, &next, &n_next);
 	if (r == 0)
-		r = ikev2_set_config(gw->ike, cfg, store);
+		r = engines_set_config(gw, cfg, store, &held);
 	if (r < 0) {
 		gw_tunnels_free(next, n_next);
-		pki_store_free(store);
-		config_free(cfg);
+		if (held) {
+			held_free(gw);
+			gw->held_cfg = cfg;
+			gw->held_pki = store;
+		} else {
+			pki_store_free(store);
+			config_free(cfg);
+		}
 		gw_log(&gw->log, LOG_ERR, &(struct gw_log_fields){ .event = "config-rejected" },
 		       "reload of %s failed: %s; the running configuration stays", gw->config_path,
 		       strerror(-r));
@@ -325,7 +423,8 @@ int gw_reload(struct gw *gw, char *err, size_t errlen)
 		sd_notify(0, "READY=1");
 		return r;
 	}
-	/* The engine runs on the new model now; bring the kernel along. */
+	/* The engines run on the new model now; bring the kernel along. */
+	held_free(gw);
 	gw_tunnels_diff(gw, next, n_next);
 	for (size_t i = 0; i < gw->n_tunnels; i++) {
 		const struct gw_tunnel *old = &gw->tunnels[i];
@@ -427,7 +526,7 @@ int gw_new(const struct gw_options *o, struct config *cfg, struct pki_store *sto
 	r = kernel_start(gw, err, errlen);
 	if (r < 0)
 		goto fail;
-	gw->env = (struct ikev2_env){
+	gw->env = (struct ike_env){
 		.ctx = gw,
 		.now = env_now,
 		.random = env_random,
@@ -452,11 +551,19 @@ int gw_new(const struct gw_options *o, struct config *cfg, struct pki_store *sto
 	if (r < 0)
 		goto fail_step;
 	step = "ikev2_new";
-	r = ikev2_new(&gw->env, &gw->ike);
+	r = ikev2_new(&gw->env, &gw->ikev2);
+	if (r < 0)
+		goto fail_step;
+	step = "ikev1_new";
+	r = ikev1_new(&gw->env, &gw->ikev1);
 	if (r < 0)
 		goto fail_step;
 	step = "ikev2_set_config";
-	r = ikev2_set_config(gw->ike, gw->cfg, gw->pki);
+	r = ikev2_set_config(gw->ikev2, gw->cfg, gw->pki);
+	if (r < 0)
+		goto fail_step;
+	step = "ikev1_set_config";
+	r = ikev1_set_config(gw->ikev1, gw->cfg, gw->pki);
 	if (r < 0)
 		goto fail_step;
 	if (o->ctl_path) {
@@ -497,9 +604,14 @@ void gw_exit(struct gw *gw, int status)
 		return;
 	gw->stopping = true;
 	sd_notify(0, "STOPPING=1");
-	/* An empty configuration: the engine deletes every SA (with Delete notifies). */
-	if (gw->ike && config_load_buffer("(shutdown)", NULL, "", 0, &gw->empty_cfg, NULL) == 0)
-		ikev2_set_config(gw->ike, gw->empty_cfg, NULL);
+	/* An empty configuration: the engines delete every SA (with Delete notifies). */
+	if ((gw->ikev1 || gw->ikev2) &&
+	    config_load_buffer("(shutdown)", NULL, "", 0, &gw->empty_cfg, NULL) == 0) {
+		if (gw->ikev1)
+			ikev1_set_config(gw->ikev1, gw->empty_cfg, NULL);
+		if (gw->ikev2)
+			ikev2_set_config(gw->ikev2, gw->empty_cfg, NULL);
+	}
 	if (gw->kernel) {
 		if (kernel_flush_owned(gw->kernel, NULL, &kerr) < 0)
 			gw_log(&gw->log, LOG_ERR, NULL, "teardown: %s", kerr.msg);
@@ -518,7 +630,8 @@ void gw_free(struct gw *gw)
 	if (!gw)
 		return;
 	gw_ctl_close(gw);
-	ikev2_free(gw->ike);
+	ikev1_free(gw->ikev1);
+	ikev2_free(gw->ikev2);
 	sd_event_source_disable_unref(gw->timer);
 	sd_event_source_disable_unref(gw->xev_src);
 	xfrm_events_close(gw->xev);
@@ -528,6 +641,7 @@ void gw_free(struct gw *gw)
 	kernel_close(gw->kernel);
 	gw_tunnels_free(gw->tunnels, gw->n_tunnels);
 	config_free(gw->empty_cfg);
+	held_free(gw);
 	pki_store_free(gw->pki);
 	config_free(gw->cfg);
 	sd_event_unref(gw->ev);

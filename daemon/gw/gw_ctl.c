@@ -1,6 +1,7 @@
 /*
  * ikegwd's control commands (product.md's IOS words) on the ctl/ server: the show commands'
- * JSON from gw_show.c, and the actions (clear, reload, debug) answered with {"message": ...}.
+ * JSON from gw_show.c, and the actions (clear, reload, debug) answered with {"message": ...};
+ * clear and undebug act on both engines.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -83,18 +84,37 @@ static int h_ipsec_sa(void *userdata, const struct ctl_request *req, struct json
 	return result(o, ret);
 }
 
+/* `show crypto ikev2 sa [detail]` / `show crypto isakmp sa [detail]`: is "detail" asked for? */
+static bool detail_arg(const struct ctl_request *req, bool *ret_detail)
+{
+	*ret_detail = req->n_args == 1 && ctl_word_is(req->args[0], "detail");
+	return req->n_args == 0 || *ret_detail;
+}
+
 static int h_ikev2_sa(void *userdata, const struct ctl_request *req, struct json_object **ret,
 		      char *err, size_t errlen)
 {
 	struct gw *gw = userdata;
 	struct gw_show_ctx c;
-	bool detail = false;
+	bool detail;
 
-	if (req->n_args > 1 ||
-	    (req->n_args == 1 && !(detail = ctl_word_is(req->args[0], "detail"))))
+	if (!detail_arg(req, &detail))
 		return usage(err, errlen, "show crypto ikev2 sa [detail]");
 	show_ctx(gw, &c);
 	return result(gw_show_ikev2_sa(&c, detail), ret);
+}
+
+static int h_isakmp_sa(void *userdata, const struct ctl_request *req, struct json_object **ret,
+		       char *err, size_t errlen)
+{
+	struct gw *gw = userdata;
+	struct gw_show_ctx c;
+	bool detail;
+
+	if (!detail_arg(req, &detail))
+		return usage(err, errlen, "show crypto isakmp sa [detail]");
+	show_ctx(gw, &c);
+	return result(gw_show_isakmp_sa(&c, detail), ret);
 }
 
 static int h_session(void *userdata, const struct ctl_request *req, struct json_object **ret,
@@ -157,7 +177,9 @@ static int clear(struct gw *gw, const struct ctl_request *req, struct json_objec
 	} else if (req->n_args != 0) {
 		return usage(err, errlen, syntax);
 	}
-	n = ikev2_clear(gw->ike, peer.family ? &peer : NULL);
+	/* ISAKMP SAs and IKEv2 SAs together, as IOS clears both */
+	n = ikev1_clear(gw->ikev1, peer.family ? &peer : NULL);
+	n += ikev2_clear(gw->ikev2, peer.family ? &peer : NULL);
 	gw_after_event(gw);
 	if (peer.family)
 		return message(ret, "cleared %zu IKE SAs of peer %s", n, req->args[1]);
@@ -190,15 +212,26 @@ static int h_reload(void *userdata, const struct ctl_request *req, struct json_o
 		       gw->cfg->n_tunnels);
 }
 
-static int h_debug(void *userdata, const struct ctl_request *req, struct json_object **ret,
-		   char *err, size_t errlen)
+static int h_debug_ikev2(void *userdata, const struct ctl_request *req, struct json_object **ret,
+			 char *err, size_t errlen)
 {
 	struct gw *gw = userdata;
 
 	if (req->n_args)
 		return usage(err, errlen, "debug crypto ikev2");
-	ikev2_set_debug(gw->ike, true);
+	ikev2_set_debug(gw->ikev2, true);
 	return message(ret, "IKEv2 debugging is on");
+}
+
+static int h_debug_isakmp(void *userdata, const struct ctl_request *req, struct json_object **ret,
+			  char *err, size_t errlen)
+{
+	struct gw *gw = userdata;
+
+	if (req->n_args)
+		return usage(err, errlen, "debug crypto isakmp");
+	ikev1_set_debug(gw->ikev1, true);
+	return message(ret, "Crypto ISAKMP debugging is on");
 }
 
 static int h_undebug(void *userdata, const struct ctl_request *req, struct json_object **ret,
@@ -208,13 +241,15 @@ static int h_undebug(void *userdata, const struct ctl_request *req, struct json_
 
 	if (req->n_args)
 		return usage(err, errlen, "undebug all");
-	ikev2_set_debug(gw->ike, false);
+	ikev1_set_debug(gw->ikev1, false);
+	ikev2_set_debug(gw->ikev2, false);
 	return message(ret, "All possible debugging has been turned off");
 }
 
 static const struct ctl_command commands[] = {
 	{ "show crypto ipsec sa", h_ipsec_sa, "IPsec SAs and packet counters per tunnel" },
 	{ "show crypto ikev2 sa", h_ikev2_sa, "IKEv2 SAs [detail]" },
+	{ "show crypto isakmp sa", h_isakmp_sa, "IKEv1 (ISAKMP) SAs [detail]" },
 	{ "show crypto session", h_session, "tunnel sessions" },
 	{ "show crypto ikev2 profile", h_profile, "IKEv2 profiles in definition order" },
 	{ "show crypto pki certificates", h_pki_certs, "certificates in store order" },
@@ -222,7 +257,8 @@ static const struct ctl_command commands[] = {
 	{ "clear crypto sa", h_clear_sa, "delete IKE and IPsec SAs [peer ADDR]" },
 	{ "clear crypto session", h_clear_session, "delete sessions [remote ADDR]" },
 	{ "reload", h_reload, "re-read the configuration file" },
-	{ "debug crypto ikev2", h_debug, "IKEv2 debug lines on" },
+	{ "debug crypto ikev2", h_debug_ikev2, "IKEv2 debug lines on" },
+	{ "debug crypto isakmp", h_debug_isakmp, "IKEv1 (ISAKMP) debug lines on" },
 	{ "undebug all", h_undebug, "all debugging off" },
 };
 

@@ -7,6 +7,7 @@
 
 #include "gw.h"
 #include "gw_show.h"
+#include "ikev1.h"
 #include "ikev2.h"
 #include "kernel.h"
 
@@ -24,10 +25,15 @@ struct gw {
 	char *config_path;
 	struct config *cfg;
 	struct pki_store *pki;
-	struct config *empty_cfg; /* what the engine runs on while stopping */
+	struct config *empty_cfg; /* what the engines run on while stopping */
+	/* After a reload whose rollback failed: the configuration one engine still runs on
+	 * (freed once both engines have moved on). */
+	struct config *held_cfg;
+	struct pki_store *held_pki;
 	struct kernel *kernel;
-	struct ikev2 *ike;
-	struct ikev2_env env;
+	struct ikev1 *ikev1; /* both engines share env; a tunnel belongs to one of them */
+	struct ikev2 *ikev2;
+	struct ike_env env;
 	struct gw_transport *transport;
 	struct xfrm_events *xev;
 	sd_event_source *xev_src;
@@ -37,10 +43,12 @@ struct gw {
 	struct gw_tunnel *tunnels;
 	size_t n_tunnels;
 	char status[128];
+	uint64_t rx_bad_version; /* datagrams that were neither IKEv1 nor IKEv2 */
+	uint64_t bad_version_logged_us;
 	bool stopping;
 };
 
-/* After anything that may have changed the engine: re-arm its timer, update STATUS=. */
+/* After anything that may have changed an engine: re-arm the timer, update STATUS=. */
 void gw_after_event(struct gw *gw);
 uint64_t gw_now(void);
 void gw_show_ctx_init(struct gw *gw, struct gw_show_ctx *c);

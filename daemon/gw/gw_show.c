@@ -1,8 +1,9 @@
 /*
- * JSON of `show crypto ipsec sa`, `show crypto ikev2 sa`, `show crypto session`,
- * `show crypto ikev2 profile` and `show crypto pki ...`. Per-tunnel packet totals are the
- * engine's retired counters plus the kernel's counters of every SA still installed, so they
- * survive rekeys and equal what the kernel counted.
+ * JSON of `show crypto ipsec sa`, `show crypto ikev2 sa`, `show crypto isakmp sa` and
+ * `show crypto session`, over both engines through one collection path (sa_list_get,
+ * tunnel_info). Per-tunnel packet totals are the owning engine's retired counters plus the
+ * kernel's counters of every SA still installed, so they survive rekeys and equal what the
+ * kernel counted.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,21 +15,22 @@
 #include "gw_show.h"
 #include "wire_types.h"
 
-/* ---- a copy of the engine's state (its infos are valid during the callback only) ---- */
+/* ---- a copy of the engines' state (their infos are valid during the callback only) ---- */
 
 struct sa_copy {
-	struct ikev2_sa_info info; /* children and strings point at the copies (sa_list_get) */
+	struct ike_sa_info info; /* children and strings point at the copies (sa_list_get) */
 	char state[32], profile[128];
-	struct ikev2_child_info *children;
+	struct ike_child_info *children;
 };
 
 struct sa_list {
 	struct sa_copy *v;
 	size_t n;
 	bool nomem;
+	uint8_t version; /* of the engine being walked: tags every copy */
 };
 
-static void collect_cb(void *userdata, const struct ikev2_sa_info *info)
+static void collect_cb(void *userdata, const struct ike_sa_info *info)
 {
 	struct sa_list *l = userdata;
 	struct sa_copy *v, *s;
@@ -44,6 +46,7 @@ static void collect_cb(void *userdata, const struct ikev2_sa_info *info)
 	s = &l->v[l->n];
 	memset(s, 0, sizeof(*s));
 	s->info = *info;
+	s->info.version = l->version;
 	snprintf(s->state, sizeof(s->state), "%s", info->state ? info->state : "UNKNOWN");
 	snprintf(s->profile, sizeof(s->profile), "%s", info->profile ? info->profile : "");
 	s->info.state = NULL; /* pointed at the copies once the array stops moving */
@@ -67,11 +70,16 @@ static void sa_list_free(struct sa_list *l)
 	free(l->v);
 }
 
+/* Every SA of both engines: IKEv1's ISAKMP SAs, then IKEv2's IKE SAs, each in creation order. */
 static int sa_list_get(const struct gw_show_ctx *c, struct sa_list *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	if (c->ike)
-		ikev2_foreach_sa(c->ike, collect_cb, ret);
+	ret->version = 1;
+	if (c->ikev1)
+		ikev1_foreach_sa(c->ikev1, collect_cb, ret);
+	ret->version = 2;
+	if (c->ikev2)
+		ikev2_foreach_sa(c->ikev2, collect_cb, ret);
 	if (ret->nomem) {
 		sa_list_free(ret);
 		return -ENOMEM;
@@ -84,6 +92,27 @@ static int sa_list_get(const struct gw_show_ctx *c, struct sa_list *ret)
 			s->info.profile = s->profile;
 	}
 	return 0;
+}
+
+/* The per-tunnel state of the engine that negotiates the tunnel; zeros when none knows it. */
+static void tunnel_info(const struct gw_show_ctx *c, uint32_t tunnel_id,
+			struct ike_tunnel_info *ret)
+{
+	int r = -ENOENT;
+
+	memset(ret, 0, sizeof(*ret));
+	if (c->ikev1 && ikev1_owns_tunnel(c->ikev1, tunnel_id))
+		r = ikev1_tunnel_info(c->ikev1, tunnel_id, ret);
+	else if (c->ikev2)
+		r = ikev2_tunnel_info(c->ikev2, tunnel_id, ret);
+	if (r < 0)
+		memset(ret, 0, sizeof(*ret));
+}
+
+/* An SA that carries traffic: IKEv1 in Quick Mode idle, IKEv2 READY. */
+static bool sa_established(const struct sa_copy *s)
+{
+	return strcmp(s->state, s->info.version == 1 ? "QM_IDLE" : "READY") == 0;
 }
 
 /* ---- small formatters ---- */
@@ -258,6 +287,40 @@ static const char *ios_integ(uint16_t integ)
 	}
 }
 
+/* The Hash column of `show crypto isakmp sa detail`: IKEv1's hash algorithm, which is also its
+ * PRF (HMAC-hash, RFC 2409 4); the integrity transform when the PRF is not known. */
+static const char *ios_isakmp_hash(uint16_t prf, uint16_t integ)
+{
+	switch (prf) {
+	case WIRE_PRF_HMAC_MD5:
+		return "md5";
+	case WIRE_PRF_HMAC_SHA1:
+		return "sha";
+	case WIRE_PRF_HMAC_SHA2_256:
+		return "sha256";
+	case WIRE_PRF_HMAC_SHA2_384:
+		return "sha384";
+	case WIRE_PRF_HMAC_SHA2_512:
+		return "sha512";
+	default:
+		break;
+	}
+	switch (integ) {
+	case WIRE_INTEG_HMAC_MD5_96:
+		return "md5";
+	case WIRE_INTEG_HMAC_SHA1_96:
+		return "sha";
+	case WIRE_INTEG_HMAC_SHA2_256_128:
+		return "sha256";
+	case WIRE_INTEG_HMAC_SHA2_384_192:
+		return "sha384";
+	case WIRE_INTEG_HMAC_SHA2_512_256:
+		return "sha512";
+	default:
+		return "unknown";
+	}
+}
+
 static const char *ios_auth(enum config_auth a)
 {
 	switch (a) {
@@ -303,7 +366,7 @@ static void sa_counters(const struct gw_show_ctx *c, uint32_t tunnel_id,
 }
 
 static struct json_object *child_sa_json(const struct gw_show_ctx *c, const struct sa_copy *s,
-					 const struct ikev2_child_info *ch, struct dir_totals *out,
+					 const struct ike_child_info *ch, struct dir_totals *out,
 					 struct dir_totals *in)
 {
 	struct json_object *o = json_object_new_object();
@@ -361,13 +424,11 @@ static struct json_object *tunnel_json(const struct gw_show_ctx *c, const struct
 				       const struct config_interface *t)
 {
 	struct json_object *o = json_object_new_object(), *sas = json_object_new_array();
-	struct ikev2_tunnel_info ti;
+	struct ike_tunnel_info ti;
 	struct dir_totals in = { 0 }, out = { 0 };
 	struct vti_link_info li;
 
-	memset(&ti, 0, sizeof(ti));
-	if (!c->ike || ikev2_tunnel_info(c->ike, t->tunnel_number, &ti) < 0)
-		memset(&ti, 0, sizeof(ti));
+	tunnel_info(c, t->tunnel_number, &ti);
 	totals_add(&in, &ti.retired_in);
 	totals_add(&out, &ti.retired_out);
 	for (size_t i = 0; i < l->n; i++)
@@ -437,16 +498,17 @@ struct json_object *gw_show_ipsec_sa(const struct gw_show_ctx *c, const char *on
 	return o;
 }
 
-/* ---- show crypto ikev2 sa ---- */
+/* ---- show crypto ikev2 sa, show crypto isakmp sa ---- */
 
-static struct json_object *ikev2_sa_json(const struct gw_show_ctx *c, const struct sa_copy *s,
-					 bool detail)
+static struct json_object *ike_sa_json(const struct gw_show_ctx *c, const struct sa_copy *s,
+				       bool detail)
 {
-	const struct ikev2_sa_info *in = &s->info;
+	const struct ike_sa_info *in = &s->info;
 	struct json_object *o = json_object_new_object(), *ch = json_object_new_array();
 	char nbuf[32], tf[64];
 
 	json_object_object_add(o, "tunnel_id", u64_json(in->id));
+	json_object_object_add(o, "version", json_object_new_int(in->version));
 	json_object_object_add(o, "local", addr_json(&in->path.local));
 	json_object_object_add(o, "remote", addr_json(&in->path.remote));
 	json_object_object_add(o, "local_port", json_object_new_int(in->path.local_port));
@@ -463,7 +525,10 @@ static struct json_object *ikev2_sa_json(const struct gw_show_ctx *c, const stru
 	json_object_object_add(o, "encr", json_object_new_string(ios_encr(in->encr)));
 	json_object_object_add(o, "key_bits", json_object_new_int(in->key_bits));
 	json_object_object_add(o, "prf", json_object_new_string(ios_prf(in->prf)));
-	json_object_object_add(o, "integ", json_object_new_string(ios_integ(in->integ)));
+	/* IKEv1 protects with HMAC over its hash: the PRF's name (its integ may be unset) */
+	json_object_object_add(
+		o, "integ",
+		json_object_new_string(in->version == 1 ? ios_prf(in->prf) : ios_integ(in->integ)));
 	json_object_object_add(o, "dh_group", json_object_new_int(in->dh_group));
 	json_object_object_add(o, "auth_local", json_object_new_string(ios_auth(in->auth_local)));
 	json_object_object_add(o, "auth_remote", json_object_new_string(ios_auth(in->auth_remote)));
@@ -471,12 +536,18 @@ static struct json_object *ikev2_sa_json(const struct gw_show_ctx *c, const stru
 	json_object_object_add(o, "active_time", u64_json(seconds_since(c, in->established_us)));
 	json_object_object_add(o, "nat_t",
 			       json_object_new_boolean(in->nat_local || in->nat_remote));
+	if (in->version == 1) { /* the IOS ISAKMP columns */
+		json_object_object_add(o, "hash",
+				       json_object_new_string(ios_isakmp_hash(in->prf, in->integ)));
+		json_object_object_add(o, "conn_id", u64_json(in->id));
+		json_object_object_add(o, "status", json_object_new_string("ACTIVE"));
+	}
 	if (detail) {
 		json_object_object_add(o, "nat_local", json_object_new_boolean(in->nat_local));
 		json_object_object_add(o, "nat_remote", json_object_new_boolean(in->nat_remote));
 	}
 	for (size_t i = 0; i < in->n_children; i++) {
-		const struct ikev2_child_info *k = &in->children[i];
+		const struct ike_child_info *k = &in->children[i];
 		struct json_object *x = json_object_new_object();
 
 		json_object_object_add(x, "spi_in", spi32_json(k->spi_in));
@@ -502,7 +573,8 @@ static struct json_object *ikev2_sa_json(const struct gw_show_ctx *c, const stru
 	return o;
 }
 
-struct json_object *gw_show_ikev2_sa(const struct gw_show_ctx *c, bool detail)
+static struct json_object *show_ike_sa(const struct gw_show_ctx *c, bool detail, uint8_t version,
+				       const char *command)
 {
 	struct json_object *o, *sas;
 	struct sa_list l;
@@ -512,12 +584,23 @@ struct json_object *gw_show_ikev2_sa(const struct gw_show_ctx *c, bool detail)
 	o = json_object_new_object();
 	sas = json_object_new_array();
 	for (size_t i = 0; i < l.n; i++)
-		json_object_array_add(sas, ikev2_sa_json(c, &l.v[i], detail));
-	json_object_object_add(o, "command", json_object_new_string("show crypto ikev2 sa"));
+		if (l.v[i].info.version == version)
+			json_object_array_add(sas, ike_sa_json(c, &l.v[i], detail));
+	json_object_object_add(o, "command", json_object_new_string(command));
 	json_object_object_add(o, "detail", json_object_new_boolean(detail));
 	json_object_object_add(o, "sas", sas);
 	sa_list_free(&l);
 	return o;
+}
+
+struct json_object *gw_show_ikev2_sa(const struct gw_show_ctx *c, bool detail)
+{
+	return show_ike_sa(c, detail, 2, "show crypto ikev2 sa");
+}
+
+struct json_object *gw_show_isakmp_sa(const struct gw_show_ctx *c, bool detail)
+{
+	return show_ike_sa(c, detail, 1, "show crypto isakmp sa");
 }
 
 /* ---- show crypto session ---- */
@@ -540,22 +623,20 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 {
 	struct json_object *o = json_object_new_object(), *ike = json_object_new_array();
 	const struct config_ipsec_profile *ip = t->protection;
-	struct ikev2_tunnel_info ti;
+	struct ike_tunnel_info ti;
 	bool ready = false, negotiating = false;
 	uint64_t active = 0;
 	int port = 500;
 	const char *status;
 
-	memset(&ti, 0, sizeof(ti));
-	if (!c->ike || ikev2_tunnel_info(c->ike, t->tunnel_number, &ti) < 0)
-		memset(&ti, 0, sizeof(ti));
+	tunnel_info(c, t->tunnel_number, &ti);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sa_copy *s = &l->v[i];
 		struct json_object *x;
 
 		if (!sa_serves(s, t))
 			continue;
-		if (strcmp(s->state, "READY") == 0)
+		if (sa_established(s))
 			ready = true;
 		else
 			negotiating = true;
@@ -565,7 +646,7 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 		if (json_object_array_length(ike) == 0) /* the first one of the tunnel */
 			port = s->info.path.remote_port;
 		x = json_object_new_object();
-		json_object_object_add(x, "version", json_object_new_int(2));
+		json_object_object_add(x, "version", json_object_new_int(s->info.version));
 		json_object_object_add(x, "local", addr_json(&s->info.path.local));
 		json_object_object_add(x, "remote", addr_json(&s->info.path.remote));
 		json_object_object_add(x, "local_port",
@@ -623,11 +704,10 @@ void gw_show_counts(const struct gw_show_ctx *c, size_t *ret_up, size_t *ret_tun
 	size_t up = 0;
 
 	for (size_t i = 0; c->cfg && i < c->cfg->n_tunnels; i++) {
-		struct ikev2_tunnel_info ti;
+		struct ike_tunnel_info ti;
 
-		if (c->ike &&
-		    ikev2_tunnel_info(c->ike, c->cfg->tunnels[i]->tunnel_number, &ti) == 0 && ti.up)
-			up++;
+		tunnel_info(c, c->cfg->tunnels[i]->tunnel_number, &ti);
+		up += ti.up;
 	}
 	*ret_up = up;
 	*ret_tunnels = c->cfg ? c->cfg->n_tunnels : 0;

@@ -1,6 +1,6 @@
 /*
  * The JSON results of the show commands (field names are a contract, product.md: add, never
- * rename), built from the engine's state (ikev2_foreach_sa, ikev2_tunnel_info), the kernel's
+ * rename), built from both engines' state (ikev1/ikev2_foreach_sa, *_tunnel_info), the kernel's
  * per-SA counters through the IKE kernel ops, the VTI link state and the configuration.
  */
 #ifndef IKEGW_GW_SHOW_H
@@ -13,13 +13,15 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "ikev1.h"
 #include "ikev2.h"
 #include "pki.h"
 #include "vti.h"
 
 struct gw_show_ctx {
 	const struct config *cfg;
-	const struct ikev2 *ike;
+	const struct ikev1 *ikev1; /* either may be NULL: that engine has nothing to show */
+	const struct ikev2 *ikev2;
 	const struct ike_kernel_ops *kops;
 	const struct pki_store *pki;
 	uint64_t now_us; /* CLOCK_MONOTONIC, as the engine's clock */
@@ -37,13 +39,16 @@ const char *gw_ios_transform(uint16_t encr, uint16_t key_bits, uint16_t integ, c
  * *ret_unknown is set). */
 struct json_object *gw_show_ipsec_sa(const struct gw_show_ctx *c, const char *only_tunnel,
 				     bool *ret_unknown);
+/* `show crypto ikev2 sa` lists the IKEv2 engine's SAs, `show crypto isakmp sa` the IKEv1
+ * engine's; the same fields, with IKEv1's "hash", "conn_id" and "status" added. */
 struct json_object *gw_show_ikev2_sa(const struct gw_show_ctx *c, bool detail);
+struct json_object *gw_show_isakmp_sa(const struct gw_show_ctx *c, bool detail);
 struct json_object *gw_show_session(const struct gw_show_ctx *c);
 struct json_object *gw_show_ikev2_profiles(const struct config *cfg);
 /* {"text": "..."} of pki_show_certificates / pki_show_trustpoints; "" without trust-points. */
 struct json_object *gw_show_pki(const struct pki_store *store, bool certificates);
 
-/* Counts for STATUS=: tunnels with an installed CHILD_SA, tunnels, IKE SAs. */
+/* Counts for STATUS=: tunnels with an installed CHILD_SA, tunnels, IKE SAs (both versions). */
 void gw_show_counts(const struct gw_show_ctx *c, size_t *ret_up, size_t *ret_tunnels,
 		    size_t *ret_ike_sas);
 

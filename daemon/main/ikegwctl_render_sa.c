@@ -262,7 +262,8 @@ static void isakmp_detail(FILE *f, struct json_object *sa)
 		left = 0;
 	isakmp_status(status, sizeof(status), sa);
 	short_name(encr, sizeof(encr), jstr(sa, "encr", "none"));
-	short_name(hash, sizeof(hash), jstr(sa, "integ", "none"));
+	/* the daemon's IOS ISAKMP word ("sha", "sha256"); older results: the integrity name */
+	short_name(hash, sizeof(hash), jstr(sa, "hash", jstr(sa, "integ", "none")));
 	short_name(auth, sizeof(auth), jstr(sa, "auth_local", "none"));
 	fprintf(f, "%-5lld %-15s %-15s %-6s %-6s %-4s %-6s %-4s %-2lld %02lld:%02lld:%02lld%s\n",
 		conn_id(sa), jstr(sa, "local", "(none)"), jstr(sa, "remote", "(none)"), "", status,

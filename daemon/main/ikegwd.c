@@ -2,11 +2,12 @@
  * ikegwd, the IKE daemon:
  *   ikegwd -f CONFIG [-S CONTROL_SOCKET] [-d]       run (runtime: daemon/gw)
  *   ikegwd -f CONFIG --check [--peer OTHER_CONFIG]  parse, validate, warn, exit
- * A build without the IKEv2 engine has only --check.
+ * A build without the IKE engines (IKEv1 and IKEv2) has only --check.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,7 @@ struct ikev2 {
 	int unused;
 };
 
-int ikev2_new(const struct ikev2_env *env, struct ikev2 **ret)
+int ikev2_new(const struct ike_env *env, struct ikev2 **ret)
 {
 	fake.env = *env;
 	*ret = calloc(1, sizeof(**ret));
@@ -81,13 +81,13 @@ size_t ikev2_clear(struct ikev2 *e, const struct config_addr *peer)
 	return fake.cleared;
 }
 
-void ikev2_foreach_sa(const struct ikev2 *e, ikev2_sa_cb cb, void *userdata)
+void ikev2_foreach_sa(const struct ikev2 *e, ike_sa_cb cb, void *userdata)
 {
 	for (size_t i = 0; i < fake.n_sas; i++)
 		cb(userdata, &fake.sas[i]);
 }
 
-int ikev2_tunnel_info(const struct ikev2 *e, uint32_t tunnel_id, struct ikev2_tunnel_info *ret)
+int ikev2_tunnel_info(const struct ikev2 *e, uint32_t tunnel_id, struct ike_tunnel_info *ret)
 {
 	for (size_t i = 0; i < fake.n_tunnels; i++) {
 		if (fake.tunnel_ids[i] == tunnel_id) {

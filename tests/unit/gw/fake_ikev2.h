@@ -11,16 +11,16 @@
 
 struct fake_ikev2 {
 	/* state shown by ikev2_foreach_sa / ikev2_tunnel_info */
-	struct ikev2_sa_info sas[FAKE_MAX];
+	struct ike_sa_info sas[FAKE_MAX];
 	size_t n_sas;
 	uint32_t tunnel_ids[FAKE_MAX];
-	struct ikev2_tunnel_info tunnels[FAKE_MAX];
+	struct ike_tunnel_info tunnels[FAKE_MAX];
 	size_t n_tunnels;
 	uint64_t next_timeout; /* ikev2_run_timers resets it to UINT64_MAX */
 	size_t cleared;	       /* what ikev2_clear returns */
 
 	/* calls seen */
-	struct ikev2_env env;
+	struct ike_env env;
 	size_t set_config_calls;
 	const struct config *cfg;
 	const struct pki_store *store;

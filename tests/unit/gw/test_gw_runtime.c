@@ -1,9 +1,10 @@
 /*
- * ikegwd's runtime over the fake engine, in a fresh network namespace (needs root): start-up
- * (engine configured, our nftables table), datagrams to the engine, the engine's timer, SIGHUP
- * and `reload` with a broken file (the running configuration stays, diagnostics with
- * file:line) and with a good one (swapped, engine reconfigured), show and clear over the control
- * socket, and SIGTERM (engine emptied, our policies and nftables table removed).
+ * ikegwd's runtime over the fake engines (IKEv1 and IKEv2), in a fresh network namespace (needs
+ * root): start-up (both engines configured, our nftables table), datagrams to the engine of
+ * their IKE version (others dropped), both engines' timers, SIGHUP and `reload` with a broken
+ * file (the running configuration stays, diagnostics with file:line) and with a good one
+ * (swapped, both engines reconfigured), show, clear and debug over the control socket, and
+ * SIGTERM (engines emptied, our policies and nftables table removed).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +23,7 @@
 #include <cmocka.h>
 
 #include "ctl.h"
+#include "fake_ikev1.h"
 #include "fake_ikev2.h"
 #include "gw_internal.h"
 
@@ -156,6 +158,140 @@ static void pump_count(struct gw *gw, const size_t *counter, size_t want)
 		sd_event_run(gw_event(gw), 10000);
 }
 
+/* An IKE header (28 octets, RFC 2408 3.1 / RFC 7296 3.1) with this version octet; behind
+ * the 4-octet non-ESP marker when natt. Returns the length. */
+static size_t ike_datagram(uint8_t *buf, uint8_t version, bool natt)
+{
+	size_t off = natt ? 4 : 0;
+
+	memset(buf, 0, 32);
+	memcpy(buf + off, "SPI-INIT", 8);
+	buf[off + 16] = 33;	 /* next payload: SA */
+	buf[off + 17] = version; /* major << 4 | minor */
+	buf[off + 27] = 28;	 /* length */
+	return off + 28;
+}
+
+/* Every datagram goes to the engine of its major version; others are dropped, counted. */
+static void datagrams_by_version(struct gw *gw)
+{
+	uint8_t b[32];
+	size_t n, runs1, runs2;
+
+	/* IKEv2 on the NAT-T port: to ikev2_input only, without the marker */
+	fake.next_timeout = gw_now() + 30000;
+	n = ike_datagram(b, 0x20, true);
+	send_udp("127.0.0.1", 14500, b, n);
+	pump_count(gw, &fake.inputs, 1);
+	assert_int_equal(fake.inputs, 1);
+	assert_int_equal(fake1.inputs, 0);
+	assert_int_equal(fake.last_len, 28);
+	assert_memory_equal(fake.last_buf, b + 4, 28);
+	assert_int_equal(fake.last_path.local_port, 14500);
+	/* the engine's next timeout, asked after the input, fires once (and runs both) */
+	pump_count(gw, &fake.timer_runs, 1);
+	assert_int_equal(fake.timer_runs, 1);
+
+	/* IKEv1 (1.0) on the IKE port: to ikev1_input only */
+	n = ike_datagram(b, 0x10, false);
+	send_udp("127.0.0.1", 1500, b, n);
+	pump_count(gw, &fake1.inputs, 1);
+	assert_int_equal(fake1.inputs, 1);
+	assert_int_equal(fake.inputs, 1);
+	assert_int_equal(fake1.last_len, 28);
+	assert_memory_equal(fake1.last_buf, b, 28);
+	assert_int_equal(fake1.last_path.local_port, 1500);
+
+	/* IKEv1 on the NAT-T port too */
+	n = ike_datagram(b, 0x10, true);
+	send_udp("127.0.0.1", 14500, b, n);
+	pump_count(gw, &fake1.inputs, 2);
+	assert_int_equal(fake1.inputs, 2);
+	assert_int_equal(fake1.last_path.local_port, 14500);
+
+	/* major version 3, and a datagram shorter than a header: dropped, counted, logged */
+	logbuf[0] = '\0';
+	n = ike_datagram(b, 0x30, false);
+	send_udp("127.0.0.1", 1500, b, n);
+	send_udp("127.0.0.1", 1500, "HELLO", 5);
+	for (int i = 0; i < 200 && gw->rx_bad_version < 2; i++)
+		sd_event_run(gw_event(gw), 10000);
+	assert_int_equal(gw->rx_bad_version, 2);
+	assert_int_equal(fake.inputs, 1);
+	assert_int_equal(fake1.inputs, 2);
+	assert_non_null(strstr(logbuf, "major version neither 1 (IKEv1) nor 2 (IKEv2)"));
+
+	/* IKEv1's timer alone arms the loop's one timer, which runs both engines' timers */
+	runs1 = fake1.timer_runs;
+	runs2 = fake.timer_runs;
+	fake.next_timeout = UINT64_MAX;
+	fake1.next_timeout = gw_now() + 30000;
+	gw_after_event(gw);
+	pump_count(gw, &fake1.timer_runs, runs1 + 1);
+	assert_int_equal(fake1.timer_runs, runs1 + 1);
+	assert_int_equal(fake.timer_runs, runs2 + 1);
+	assert_int_equal(fake1.next_timeout, UINT64_MAX);
+}
+
+/* `show crypto isakmp sa` lists IKEv1's SA and not IKEv2's; `debug crypto isakmp` switches
+ * IKEv1's debug lines on, `undebug all` both engines' off. */
+static void isakmp_over_socket(struct gw *gw)
+{
+	fake1.sas[0] = (struct ike_sa_info){ .version = 1, .id = 7, .state = "QM_IDLE" };
+	fake1.sas[0].path.local.family = fake1.sas[0].path.remote.family = AF_INET;
+	fake1.n_sas = 1;
+	fake.sas[0] = (struct ike_sa_info){ .version = 2, .id = 8, .state = "READY" };
+	fake.n_sas = 1;
+	{
+		struct call c = { .argv = { "sh", "cr", "isa", "sa", "det" }, .n = 5 };
+		struct json_object *resp = ctl(gw, &c), *res = get(resp, "result"), *sas;
+
+		assert_string_equal(json_object_get_string(get(res, "command")),
+				    "show crypto isakmp sa");
+		assert_true(json_object_get_boolean(get(res, "detail")));
+		sas = get(res, "sas");
+		assert_int_equal(json_object_array_length(sas), 1);
+		assert_string_equal(
+			json_object_get_string(get(json_object_array_get_idx(sas, 0), "state")),
+			"QM_IDLE");
+		json_object_put(resp);
+	}
+	{
+		struct call c = { .argv = { "show", "crypto", "ikev2", "sa" }, .n = 4 };
+		struct json_object *resp = ctl(gw, &c), *sas = get(get(resp, "result"), "sas");
+
+		assert_int_equal(json_object_array_length(sas), 1);
+		assert_string_equal(
+			json_object_get_string(get(json_object_array_get_idx(sas, 0), "state")),
+			"READY");
+		json_object_put(resp);
+	}
+	fake.n_sas = fake1.n_sas = 0;
+	{
+		struct call c = { .argv = { "debug", "crypto", "isakmp" }, .n = 3 };
+		struct json_object *resp = ctl(gw, &c);
+
+		assert_string_equal(json_object_get_string(get(get(resp, "result"), "message")),
+				    "Crypto ISAKMP debugging is on");
+		assert_true(fake1.debug);
+		assert_false(fake.debug);
+		json_object_put(resp);
+	}
+	{
+		struct call c = { .argv = { "debug", "crypto", "ikev2" }, .n = 3 };
+
+		json_object_put(ctl(gw, &c));
+		assert_true(fake.debug);
+	}
+	{
+		struct call c = { .argv = { "undebug", "all" }, .n = 2 };
+
+		json_object_put(ctl(gw, &c));
+		assert_false(fake1.debug);
+		assert_false(fake.debug);
+	}
+}
+
 static void gw_runtime_reload_and_signals(void **state)
 {
 	struct gw_options o = {
@@ -186,20 +322,16 @@ static void gw_runtime_reload_and_signals(void **state)
 	assert_ptr_equal(fake.cfg, running);
 	assert_non_null(fake.env.now);
 	assert_ptr_equal(fake.env.kernel, kernel_ike_ops(gw->kernel));
+	/* IKEv1 runs beside it in the same environment */
+	assert_int_equal(fake1.set_config_calls, 1);
+	assert_ptr_equal(fake1.cfg, running);
+	assert_ptr_equal(fake1.env.ctx, fake.env.ctx);
+	assert_ptr_equal(fake1.env.send, fake.env.send);
+	assert_ptr_equal(fake1.env.kernel, fake.env.kernel);
 	assert_true(sh_has("nft list tables", "table inet ikegw"));
 	assert_non_null(strstr(logbuf, "ikegwd ready"));
 
-	/* a datagram on the NAT-T port reaches the engine without its marker; the engine's next
-	 * timeout, asked after the input, fires once */
-	fake.next_timeout = gw_now() + 30000;
-	send_udp("127.0.0.1", 14500, "\0\0\0\0HELLO", 9);
-	pump_count(gw, &fake.inputs, 1);
-	assert_int_equal(fake.inputs, 1);
-	assert_int_equal(fake.last_len, 5);
-	assert_memory_equal(fake.last_buf, "HELLO", 5);
-	assert_int_equal(fake.last_path.local_port, 14500);
-	pump_count(gw, &fake.timer_runs, 1);
-	assert_int_equal(fake.timer_runs, 1);
+	datagrams_by_version(gw);
 
 	/* SIGHUP with a broken file: rejected with file:line, the running configuration stays */
 	write_conf("hostname r2\nbogus line\n");
@@ -213,6 +345,7 @@ static void gw_runtime_reload_and_signals(void **state)
 	assert_ptr_equal(gw_config(gw), running);
 	assert_string_equal(gw_config(gw)->hostname, "r1");
 	assert_int_equal(fake.set_config_calls, 1);
+	assert_int_equal(fake1.set_config_calls, 1);
 
 	/* `reload` over the control socket says why */
 	{
@@ -244,6 +377,8 @@ static void gw_runtime_reload_and_signals(void **state)
 	assert_string_equal(gw_config(gw)->hostname, "r2");
 	assert_int_equal(fake.set_config_calls, 2);
 	assert_ptr_equal(fake.cfg, gw_config(gw));
+	assert_int_equal(fake1.set_config_calls, 2);
+	assert_ptr_equal(fake1.cfg, gw_config(gw));
 
 	/* show over the socket, IOS abbreviations */
 	{
@@ -261,12 +396,26 @@ static void gw_runtime_reload_and_signals(void **state)
 		struct json_object *resp;
 
 		fake.cleared = 1;
+		fake1.cleared = 2;
 		resp = ctl(gw, &c);
 		assert_string_equal(json_object_get_string(get(get(resp, "result"), "message")),
-				    "cleared 1 IKE SAs of peer 192.168.0.9");
+				    "cleared 3 IKE SAs of peer 192.168.0.9");
 		assert_int_equal(fake.last_clear_peer.family, AF_INET);
+		assert_int_equal(fake1.last_clear_peer.family, AF_INET);
 		json_object_put(resp);
 	}
+	{
+		struct call c = { .argv = { "clear", "crypto", "session" }, .n = 3 };
+		struct json_object *resp = ctl(gw, &c);
+
+		assert_string_equal(json_object_get_string(get(get(resp, "result"), "message")),
+				    "cleared 3 IKE SAs");
+		assert_int_equal(fake.clears, 2);
+		assert_int_equal(fake1.clears, 2);
+		assert_int_equal(fake1.last_clear_peer.family, 0);
+		json_object_put(resp);
+	}
+	isakmp_over_socket(gw);
 
 	/* one of our policies, to be removed at shutdown (this host's kernel sends no ACQUIRE
 	 * for it: the event path is exercised in the lab VM) */
@@ -285,6 +434,8 @@ static void gw_runtime_reload_and_signals(void **state)
 	assert_int_equal(code, 0);
 	assert_int_equal(fake.set_config_calls, 3);
 	assert_int_equal(fake.cfg->n_interfaces, 0);
+	assert_int_equal(fake1.set_config_calls, 3);
+	assert_ptr_equal(fake1.cfg, fake.cfg);
 	assert_ptr_not_equal(fake.cfg, gw_config(gw));
 	assert_false(sh_has("nft list tables", "ikegw"));
 	assert_false(sh_has("ip xfrm policy", "0x49000007"));
