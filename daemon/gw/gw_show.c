@@ -584,7 +584,7 @@ static struct json_object *show_ike_sa(const struct gw_show_ctx *c, bool detail,
 	o = json_object_new_object();
 	sas = json_object_new_array();
 	for (size_t i = 0; i < l.n; i++)
-		if (l.v[i].info.version == version)
+		if (l.v[i].info.version == version && !l.v[i].info.ike_sa_gone)
 			json_object_array_add(sas, ike_sa_json(c, &l.v[i], detail));
 	json_object_object_add(o, "command", json_object_new_string(command));
 	json_object_object_add(o, "detail", json_object_new_boolean(detail));
@@ -636,6 +636,14 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 
 		if (!sa_serves(s, t))
 			continue;
+		if (s->info.ike_sa_gone) {
+			/* IPsec SAs without their ISAKMP SA: UP-NO-IKE (ti.up), no IKE SA listed */
+			for (size_t j = 0; j < s->info.n_children; j++)
+				if (s->children[j].tunnel_id == t->tunnel_number &&
+				    !s->children[j].rekeyed)
+					active += 2;
+			continue;
+		}
 		if (sa_established(s))
 			ready = true;
 		else

@@ -67,6 +67,10 @@ struct ike_child_info {
 
 struct ike_sa_info {
 	uint8_t version; /* 1: ISAKMP SA (IKEv1), 2: IKE SA */
+	/* IKEv1: not an ISAKMP SA but the holder of a tunnel's IPsec SAs whose ISAKMP SA is gone
+	 * (they live on until their own lifetime): listed for `show crypto ipsec sa`, never by
+	 * `show crypto isakmp sa` */
+	bool ike_sa_gone;
 	uint64_t id; /* unique, increasing: IOS "Tunnel-id" / conn-id */
 	struct ike_path path;
 	const char *state; /* IKEv2 "READY", "IN-NEG", "DELETE" ...; IKEv1 "QM_IDLE", "MM_KEY_EXCH" ... */

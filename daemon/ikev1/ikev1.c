@@ -389,6 +389,31 @@ void ikev1_child_counters(struct ikev1_child *c, struct ike_kernel_counters *in,
 	k->sa_counters(k->ctx, c->t->id, &c->remote, c->spi_out, out);
 }
 
+static size_t children_info(const struct ikev1_tunnel *t, struct ike_child_info *ci)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < IKEV1_MAX_CHILDREN; k++) {
+		const struct ikev1_child *c = &t->children[k];
+
+		if (!c->used || !c->installed)
+			continue;
+		memset(&ci[n], 0, sizeof(ci[n]));
+		ci[n].tunnel_id = t->id;
+		ci[n].spi_in = c->spi_in;
+		ci[n].spi_out = c->spi_out;
+		ci[n].encr = c->esp.encr;
+		ci[n].key_bits = c->esp.key_bits;
+		ci[n].integ = c->esp.integ;
+		ci[n].udp_encap = c->esp.udp_encap;
+		ci[n].rekeyed = c->replaced;
+		ci[n].established_us = c->established_us;
+		ci[n].lifetime_s = c->esp.lifetime_s;
+		n++;
+	}
+	return n;
+}
+
 void ikev1_foreach_sa(const struct ikev1 *e, ike_sa_cb cb, void *userdata)
 {
 	struct ike_child_info ci[IKEV1_MAX_CHILDREN];
@@ -421,26 +446,33 @@ void ikev1_foreach_sa(const struct ikev1 *e, ike_sa_cb cb, void *userdata)
 		info.nat_local = sa->nat_local;
 		info.nat_remote = sa->nat_remote;
 		/* a tunnel's IPsec SAs are listed under the ISAKMP SA it uses now */
-		if (t && t->sa == sa) {
-			for (int k = 0; k < IKEV1_MAX_CHILDREN; k++) {
-				const struct ikev1_child *c = &t->children[k];
+		if (t && t->sa == sa)
+			n = children_info(t, ci);
+		info.children = ci;
+		info.n_children = n;
+		cb(userdata, &info);
+	}
+	/* IPsec SAs whose ISAKMP SA is gone: still carrying traffic until their lifetime */
+	for (size_t i = 0; i < e->n_tunnels; i++) {
+		const struct ikev1_tunnel *t = &e->tunnels[i];
+		struct ike_sa_info info;
+		size_t n;
 
-				if (!c->used || !c->installed)
-					continue;
-				memset(&ci[n], 0, sizeof(ci[n]));
-				ci[n].tunnel_id = t->id;
-				ci[n].spi_in = c->spi_in;
-				ci[n].spi_out = c->spi_out;
-				ci[n].encr = c->esp.encr;
-				ci[n].key_bits = c->esp.key_bits;
-				ci[n].integ = c->esp.integ;
-				ci[n].udp_encap = c->esp.udp_encap;
-				ci[n].rekeyed = c->replaced;
-				ci[n].established_us = c->established_us;
-				ci[n].lifetime_s = c->esp.lifetime_s;
-				n++;
+		if (t->sa)
+			continue;
+		n = children_info(t, ci);
+		if (!n)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.version = 1;
+		info.ike_sa_gone = true;
+		info.state = "MM_NO_STATE";
+		for (int k = 0; k < IKEV1_MAX_CHILDREN; k++)
+			if (t->children[k].used && t->children[k].installed) {
+				info.path.local = t->children[k].local;
+				info.path.remote = t->children[k].remote;
 			}
-		}
+		info.profile = t->prof.v1 ? t->prof.v1->name : NULL;
 		info.children = ci;
 		info.n_children = n;
 		cb(userdata, &info);

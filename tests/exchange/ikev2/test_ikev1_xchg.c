@@ -263,6 +263,15 @@ static void test_nat(void **state)
 	x_free(&p);
 }
 
+static int gone_seen;
+
+static void gone_cb(void *userdata, const struct ike_sa_info *info)
+{
+	(void)userdata;
+	if (info->ike_sa_gone && info->n_children == 1 && info->children[0].tunnel_id == 1)
+		gone_seen++;
+}
+
 /* The ISAKMP SA ends (lifetime 60 s) before the IPsec SA (120 s): the pair stays, and its
  * rekey first runs a new phase 1. */
 static void test_rekey_after_isakmp_expiry(void **state)
@@ -288,6 +297,10 @@ static void test_rekey_after_isakmp_expiry(void **state)
 	x_run(&p, 70);
 	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 0); /* phase 1 expired ... */
 	assert_int_equal(x_sa_sending(&p.a)->sa.spi, first); /* ... the IPsec SA did not */
+	/* and the show commands still see the pair, under no ISAKMP SA */
+	gone_seen = 0;
+	ikev1_foreach_sa(p.a.e1, gone_cb, NULL);
+	assert_int_equal(gone_seen, 1);
 	p.step_check = make_before_break;
 	x_run(&p, 50);
 	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 1);
