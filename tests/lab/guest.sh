@@ -97,15 +97,18 @@ sweep() {
 
 : >"$results/summary"
 for entry in "${LAB_SCENARIOS[@]}"; do
-	name=${entry%%:*}
+	name=${entry%%:*}  # NAME:SCRIPT:LIMIT (run.sh)
 	limit=${entry##*:}
+	script=${entry#*:}
+	script=${script%:*}
+	[ "$script" = "$limit" ] && script=$LAB_SRC/tests/lab/scenarios/$name.sh # NAME:LIMIT
 	dir=$results/$name
 	mkdir -p "$dir"
 	say "scenario $name starts (timeout ${limit}s)"
 	start=$(uptime_s)
 	RESULTS=$dir IKEGW_SRC=$LAB_SRC IKEGW_BUILD=$LAB_BUILD LAB_SCENARIO=$name LAB_DEMO=$LAB_DEMO \
 		LAB_LIB=$LAB_SRC/tests/lab/lib.sh \
-		timeout -k 20 "$limit" /bin/bash "$LAB_SRC/tests/lab/scenarios/$name.sh" \
+		timeout -k 20 "$limit" /bin/bash "$script" \
 		</dev/null >"$dir/log" 2>&1 &
 	pid=$!
 	tailpid=

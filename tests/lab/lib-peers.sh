@@ -9,7 +9,9 @@
 # strongSwan (charon 5.9.8 from Debian):
 #   peer_prewarm                        page cache for the daemons' files (background)
 #   peer_charon_start NS NAME DIR       strongswan.conf + swanctl dir in DIR, charon in NS; waits
-#                                       for its vici socket (PEER_CHARON_WAIT s, default 120)
+#                                       for its vici socket (PEER_CHARON_WAIT s, default 120);
+#                                       PEER_CHARON_AGGRESSIVE_PSK=yes: answers IKEv1 Aggressive
+#                                       Mode PSK (off by default, as in strongSwan)
 #   peer_swanctl NAME ARGS...           swanctl in the instance's namespaces (nsenter to charon)
 #   peer_swanctl_conf_v2 NAME KEY=VALUE...   writes DIR/swanctl/swanctl.conf (see peer_swanctl_conf)
 #   peer_swanctl_conf_v1 NAME KEY=VALUE...   the same with version = 1 (aggressive=yes|no)
@@ -45,6 +47,9 @@
 PEER_RUNBASE=${PEER_RUNBASE:-/var/tmp/ikegw-lab/peers}
 PEER_CHARON=${PEER_CHARON:-/usr/lib/ipsec/charon}
 PEER_CHARON_WAIT=${PEER_CHARON_WAIT:-120}
+# yes: charon answers IKEv1 Aggressive Mode with pre-shared keys as responder (strongSwan refuses
+# it otherwise: the PSK hash travels in the clear); read when peer_charon_start writes the conf.
+PEER_CHARON_AGGRESSIVE_PSK=${PEER_CHARON_AGGRESSIVE_PSK:-no}
 # charon's plugins (Debian 12 has all of these in /usr/lib/ipsec/plugins). No "resolve": it
 # rewrites /etc/resolv.conf. kdf: the IKE key derivation (prf+) of 5.9.8.
 PEER_CHARON_PLUGINS=${PEER_CHARON_PLUGINS:-"random nonce x509 revocation constraints pubkey pkcs1 pkcs8 pem openssl kdf kernel-netlink socket-default vici updown"}
@@ -159,6 +164,7 @@ peer_strongswan_conf() {
 		    install_routes = no
 		    install_virtual_ip = no
 		    threads = 8
+		    i_dont_care_about_security_and_use_aggressive_mode_psk = $PEER_CHARON_AGGRESSIVE_PSK
 		    plugins {
 		        random {
 		            random = /dev/urandom

@@ -20,7 +20,8 @@ usage: tests/lab/run.sh [--demo] [--results DIR] [--build DIR] [--timeout SECS] 
        tests/lab/run.sh --check NAME --results DIR
 
 Boots the kernel lab VM once and runs the given scenarios (default: all of
-tests/lab/scenarios/NN-name.sh; a SCENARIO is a name, a file or its NN prefix).
+tests/lab/scenarios/NN-name.sh; a SCENARIO is a name, a file or its NN prefix; a file or
+name may also be one of tests/lab/scenarios-pending/, which run only when named).
   --demo          run only the demo scenario ($demo_scenario), its output on the terminal
   --results DIR   where results land (default BUILD/lab-results, BUILD/lab-demo with --demo);
                   emptied first, must be empty or a previous lab results directory
@@ -30,7 +31,8 @@ tests/lab/scenarios/NN-name.sh; a SCENARIO is a name, a file or its NN prefix).
                   (ctest's lab-boot; the lab-NAME tests judge each scenario)
   --check NAME    no VM: exit 0 if RESULTS/NAME/rc is 0, else print the scenario's log
 Environment: IKEGW_LAB_CACHE (default /var/cache/ikegw-lab) caches kernel and initramfs.
-IKEGW_LAB_CASES limits scenarios with cases (e.g. 21) to those cases (development only).
+IKEGW_LAB_CASES limits scenarios with cases (e.g. 21) to those cases (development only);
+IKEGW_LAB_CASES_NN does it for scenario NN only (those that read it: the pending 25-27).
 EOF
 }
 
@@ -91,37 +93,60 @@ for tool in qemu-system-x86_64 busybox depmod modprobe cpio apt-get dpkg flock t
 done
 
 # --- scenarios --------------------------------------------------------------------------------
+# A scenario is NAME (its file's name without .sh) and SCRIPT (its path). By default every
+# tests/lab/scenarios/NN-name.sh runs; a SCENARIO argument may also be a script file anywhere
+# visible in the guest (not under /tmp), e.g. tests/lab/scenarios-pending/NN-name.sh, or the
+# name or NN prefix of one in scenarios-pending/ (scenarios that do not pass yet: not in ctest).
 all=()
+declare -A script_of=()
 for f in "$lab"/scenarios/[0-9][0-9]-*.sh; do
-	[ -e "$f" ] && all+=("$(basename "$f" .sh)")
+	[ -e "$f" ] || continue
+	all+=("$(basename "$f" .sh)")
+	script_of[$(basename "$f" .sh)]=$f
 done
 ((${#all[@]})) || die "no scenarios in $lab/scenarios"
+pending=()
+for f in "$lab"/scenarios-pending/[0-9][0-9]-*.sh; do
+	[ -e "$f" ] && pending+=("$(basename "$f" .sh)")
+done
 ((demo)) && want=("$demo_scenario")
 selected=()
 if ((${#want[@]} == 0)); then
 	selected=("${all[@]}")
 else
 	for w in "${want[@]}"; do
-		w=$(basename "$w" .sh)
 		match=
-		for s in "${all[@]}"; do
-			if [ "$s" = "$w" ] || [ "${s%%-*}" = "$w" ]; then
-				match=$s
-				break
+		if [[ $w == */* || $w == *.sh ]] && [ -f "$w" ]; then
+			match=$(basename "$w" .sh)
+			f=$(cd "$(dirname "$w")" && pwd -P)/$(basename "$w")
+			if [ -n "${script_of[$match]:-}" ] && [ "${script_of[$match]}" != "$f" ]; then
+				die "two scenarios named $match: ${script_of[$match]} and $f"
 			fi
-		done
-		[ -n "$match" ] || die "no scenario '$w' (have: ${all[*]})"
+			script_of[$match]=$f
+		else
+			w=$(basename "$w" .sh)
+			for s in "${all[@]}" "${pending[@]}"; do
+				if [ "$s" = "$w" ] || [ "${s%%-*}" = "$w" ]; then
+					match=$s
+					break
+				fi
+			done
+			[ -n "$match" ] && [ -z "${script_of[$match]:-}" ] &&
+				script_of[$match]=$lab/scenarios-pending/$match.sh
+		fi
+		[ -n "$match" ] || die "no scenario '$w' (have: ${all[*]}; pending: ${pending[*]})"
 		selected+=("$match")
 	done
 fi
 
 # Per-scenario timeout: a "# lab-timeout: SECS" line in the scenario, else $default_limit.
+# An entry for the guest is NAME:SCRIPT:LIMIT.
 entries=()
 total_limit=0
 for s in "${selected[@]}"; do
-	limit=$(sed -n 's/^# lab-timeout: *\([0-9][0-9]*\).*/\1/p' "$lab/scenarios/$s.sh" | head -n 1)
+	limit=$(sed -n 's/^# lab-timeout: *\([0-9][0-9]*\).*/\1/p' "${script_of[$s]}" | head -n 1)
 	limit=${limit:-$default_limit}
-	entries+=("$s:$limit")
+	entries+=("$s:${script_of[$s]}:$limit")
 	total_limit=$((total_limit + limit))
 done
 vm_limit=$((240 + total_limit))
@@ -236,6 +261,10 @@ printf '%s\n%s\n' "$lab/guest.sh" "$results" >"$results/.lab/stage2"
 	# a subset of a scenario's cases, for development (scenarios that have cases read it)
 	((demo)) && IKEGW_LAB_CASES=${IKEGW_LAB_CASES:-$demo_cases}
 	[ -z "${IKEGW_LAB_CASES:-}" ] || printf 'export IKEGW_LAB_CASES=%q\n' "$IKEGW_LAB_CASES"
+	# per scenario (IKEGW_LAB_CASES_25=...), for scenarios that read it
+	for v in ${!IKEGW_LAB_CASES_@}; do
+		printf 'export %s=%q\n' "$v" "${!v}"
+	done
 	printf 'LAB_SCENARIOS=('
 	printf ' %q' "${entries[@]}"
 	printf ' )\n'
