@@ -220,6 +220,7 @@ struct ike_trace ikev1_tracer(struct ikev1_sa *sa);
  * (expect_reply: retransmit on a timer until the peer answers). */
 int ikev1_send_p1(struct ikev1_sa *sa, size_t len, bool expect_reply);
 int ikev1_path_send(struct ikev1 *e, const struct ike_path *path, const void *buf, size_t len);
+int ikev1_sa_send(struct ikev1_sa *sa, const void *buf, size_t len);
 /*
  * Encrypt a payload chain (e->chain, chain_len bytes, first payload type `first`) into e->out
  * as a whole message with this header, CBC with the given IV state (updated). Returns the

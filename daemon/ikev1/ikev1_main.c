@@ -1195,7 +1195,7 @@ void ikev1_p1_input(struct ikev1 *e, struct ikev1_sa *sa, const struct ike_path 
 		/* the peer lost our answer: send it again (never our own request) */
 		if (!sa->initiator && sa->last_out) {
 			ikev1_debug(sa, "retransmission of the peer's last message: answering again");
-			ikev1_path_send(e, &sa->path, sa->last_out, sa->last_out_len);
+			ikev1_sa_send(sa, sa->last_out, sa->last_out_len);
 		}
 		return;
 	}

@@ -16,6 +16,17 @@ int ikev1_path_send(struct ikev1 *e, const struct ike_path *path, const void *bu
 	return e->env.send(e->env.ctx, path, buf, len);
 }
 
+/* Send for an SA with IOS's debug line "sending packet to A my_port P peer_port Q (I) STATE". */
+int ikev1_sa_send(struct ikev1_sa *sa, const void *buf, size_t len)
+{
+	char a[CONFIG_ADDR_STRLEN];
+
+	ikev1_debug(sa, "sending packet to %s my_port %u peer_port %u (%c) %s",
+		    config_addr_str(&sa->path.remote, a, sizeof(a)), sa->path.local_port,
+		    sa->path.remote_port, sa->initiator ? 'I' : 'R', ikev1_state_name(sa));
+	return ikev1_path_send(sa->e, &sa->path, buf, len);
+}
+
 struct ike_buf ikev1_body(const struct wire_payload *p)
 {
 	struct ike_buf b = { NULL, 0 };
@@ -120,7 +131,7 @@ static void retransmit_fire(struct ike_timer *tm, void *userdata)
 		return;
 	}
 	ikev1_debug(sa, "retransmitting phase 1 %s...", ikev1_state_name(sa));
-	ikev1_path_send(e, &sa->path, sa->last_out, sa->last_out_len);
+	ikev1_sa_send(sa, sa->last_out, sa->last_out_len);
 	ike_timer_arm(&e->timers, &sa->retransmit_timer,
 		      ikev1_now(e) + (IKEV1_RETRANSMIT_BASE_US << sa->tries));
 }
@@ -144,7 +155,7 @@ int ikev1_send_p1(struct ikev1_sa *sa, size_t len, bool expect_reply)
 			      ikev1_now(e) + IKEV1_RETRANSMIT_BASE_US);
 	else
 		ike_timer_cancel(&e->timers, &sa->retransmit_timer);
-	return ikev1_path_send(e, &sa->path, p, len);
+	return ikev1_sa_send(sa, p, len);
 }
 
 /*
@@ -197,7 +208,7 @@ int ikev1_send_info(struct ikev1_sa *sa, const uint8_t *chain, size_t chain_len,
 	r = ikev1_seal(sa, &h, WIRE_PLV1_HASH, len + chain_len, iv);
 	if (r < 0)
 		return r;
-	return ikev1_path_send(e, &sa->path, e->out, (size_t)r);
+	return ikev1_sa_send(sa, e->out, (size_t)r);
 }
 
 void ikev1_send_plain_notify(struct ikev1 *e, const struct ike_path *path, const uint8_t icky[8],

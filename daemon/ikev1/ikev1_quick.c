@@ -330,7 +330,7 @@ static void qm_timer(struct ike_timer *tm, void *userdata)
 			ikev1_tunnel_failed(t, "quick mode");
 		return;
 	}
-	ikev1_path_send(e, &sa->path, q->last_out, q->last_out_len);
+	ikev1_sa_send(sa, q->last_out, q->last_out_len);
 	ike_timer_arm(&e->timers, &q->timer, ikev1_now(e) + (IKEV1_RETRANSMIT_BASE_US << q->tries));
 }
 
@@ -494,7 +494,7 @@ static int qm_send(struct ikev1_sa *sa, struct ikev1_qm *q, size_t chain_len, co
 		return r;
 	if (keep_out(q, (size_t)r) < 0)
 		return -ENOMEM;
-	ikev1_path_send(e, &sa->path, e->out, (size_t)r);
+	ikev1_sa_send(sa, e->out, (size_t)r);
 	return r;
 }
 
@@ -783,7 +783,7 @@ void ikev1_qm_input(struct ikev1_sa *sa, struct wire_msg *m)
 	if (q && q->last_out && q->last_in_len == m->raw.len && q->last_in &&
 	    memcmp(q->last_in, m->raw.ptr, m->raw.len) == 0) {
 		/* the peer repeats itself: it lost our last message */
-		ikev1_path_send(e, &sa->path, q->last_out, q->last_out_len);
+		ikev1_sa_send(sa, q->last_out, q->last_out_len);
 		return;
 	}
 	if (!q) {

@@ -81,6 +81,12 @@ static void test_main_mode_psk(void **state)
 	assert_true(x_log_has(&p.a, "Tunnel1 up"));
 	assert_true(x_log_has(&p.b, "Tunnel1 up"));
 	assert_true(x_log_has(&p.b, "Old State = IKE_R_MM4 New State = IKE_P1_COMPLETE"));
+	/* seed 001's send lines, with the state after each message */
+	assert_true(x_log_has(&p.a, "sending packet to 192.0.2.2 my_port 500 peer_port 500 (I) "
+				    "MM_SA_SETUP"));
+	assert_true(x_log_has(&p.b, "sending packet to 192.0.2.1 my_port 500 peer_port 500 (R) "
+				    "MM_KEY_EXCH"));
+	assert_true(x_log_has(&p.a, "(I) QM_IDLE"));
 	x_free(&p);
 }
 
