@@ -19,7 +19,7 @@
 # what happens. CERTREQ orders are also read from the wire with tshark (MM3/MM4 are not
 # encrypted): an independent check of the debug lines. Every capture dissects cleanly.
 # IKEGW_LAB_CASES_NN (else IKEGW_LAB_CASES) selects cases (default: all of the above).
-# lab-timeout: 1500
+# lab-timeout: 2400
 # shellcheck disable=SC2317 # cases are called as case_$c, helpers through lab_check/lab_wait_for
 # shellcheck source=tests/lab/lib.sh
 source "$(dirname "$0")/../lib.sh"
@@ -103,10 +103,11 @@ run() {
 outcome_up() {
 	local tag=$1 i=$2 r=$3
 	lab_check "$tag: the prediction says $i initiates ok ($PRED)" test "$PRED" = ok
-	if ikegw_wait_up "$i" 180 && ikegw_wait_up "$r" 30; then
+	if ikegw_wait_up "$i" 150 && ikegw_wait_up "$r" 30; then
 		lab_log "$tag: tunnel up, as predicted"
 	else
 		lab_check "$tag: Tunnel1 up on both sides (predicted: $PRED)" false
+		EXPECT_WAIT=10 # the lines that follow will not come either
 		return 0
 	fi
 	lab_wait_for "$tag: QM_IDLE on both" 30 both_qm_idle "$i" "$r" || :
@@ -156,10 +157,9 @@ case_ios_r1() {
 	expect_line "$tag" r1 "Choosing trustpoint IOSCA1 as issuer"
 	expect_line "$tag" r1 "Creating CERT validation list: IOSCA1,"
 	expect_line "$tag" r1 "IKE_P1_COMPLETE"
-	# the state names of the seed's "sending packet to A my_port 500 peer_port 500 (I)
-	# MM_SA_SETUP" (R1's MM3) and "... (R) MM_KEY_EXCH" (R2's MM4)
-	expect_line "$tag" r1 "MM_SA_SETUP"
-	expect_line "$tag" r2 "MM_KEY_EXCH"
+	# the seed's lines with the state names: R1 sends MM3, R2 sends MM4
+	expect_line "$tag" r1 "sending packet to 192.168.0.2 my_port 500 peer_port 500 (I) MM_SA_SETUP"
+	expect_line "$tag" r2 "sending packet to 192.168.0.1 my_port 500 peer_port 500 (R) MM_KEY_EXCH"
 	finish "$tag" 9
 	got=$(certreqs "$tag" 192.168.0.1)
 	lab_check "$tag: on the wire R1's MM3 requests: $got (want CA1)" test "$got" = CA1
