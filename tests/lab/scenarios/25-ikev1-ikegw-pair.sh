@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lab scenario 25 (pending: waits for the IKEv1 engine, issue 5): two ikegwd (R1, R2 of seed
+# Lab scenario 25 (IKEv1 acceptance, issue 5): two ikegwd (R1, R2 of seed
 # 001) negotiate IKEv1 with each other and carry LAN-to-LAN traffic through Tunnel1 (a VTI
 # each). Cases in one boot:
 #   psk_r1      Main Mode, pre-shared key (crypto isakmp key), R1 initiates

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lab scenario 26 (pending: waits for the IKEv1 engine, issue 5): IKEv1 interop over seed 001's
+# Lab scenario 26 (IKEv1 acceptance, issue 5): IKEv1 interop over seed 001's
 # topology, ikegwd in r1, a reference peer in r2 with its own VTI (vti0, key = SA mark 42):
 #   sw_mm_psk   strongSwan charon, Main Mode, PSK, AES-CBC-256/SHA-256/group 14,
 #               ESP esp-aes 256 esp-sha256-hmac

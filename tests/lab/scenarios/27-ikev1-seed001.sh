@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lab scenario 27 (pending: waits for the IKEv1 engine, issue 5): seed 001's IKEv1 story for real,
+# Lab scenario 27 (IKEv1 acceptance, issue 5): seed 001's IKEv1 story for real,
 # two ikegwd with the R1/R2 configurations of the seed as printed (tests/unit/ike/fixtures
 # v1-r1.conf, v1-r2.conf: 3DES/MD5/group 2, RSA signatures, FQDN identities, two trust-points
 # each; R1's profile trusts IOSCA1 only) and the seed's PKI made now with openssl (CA1, CA2;
