@@ -221,6 +221,9 @@ struct ike_trace ikev1_tracer(struct ikev1_sa *sa);
 int ikev1_send_p1(struct ikev1_sa *sa, size_t len, bool expect_reply);
 int ikev1_path_send(struct ikev1 *e, const struct ike_path *path, const void *buf, size_t len);
 int ikev1_sa_send(struct ikev1_sa *sa, const void *buf, size_t len);
+/* An SA payload of the IPsec DOI (SIT_IDENTITY_ONLY) with these proposals; a KE payload. */
+int ikev1_add_sa(struct wire_builder *b, struct wire_proposal *props, uint16_t n);
+int ikev1_add_ke(struct wire_builder *b, const uint8_t *data, size_t len);
 /*
  * Encrypt a payload chain (e->chain, chain_len bytes, first payload type `first`) into e->out
  * as a whole message with this header, CBC with the given IV state (updated). Returns the

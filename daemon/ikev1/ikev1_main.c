@@ -624,18 +624,11 @@ static int build_p1_sa(struct ikev1_sa *sa, struct wire_builder *b, enum config_
 	struct wire_proposal prop;
 	struct wire_transform tr[32];
 	struct wire_attr attrs[32 * 8];
-	struct wire_payload p;
 	size_t n = ikev1_p1_proposal_build(sa->e, only, &prop, tr, attrs, 32);
 
 	if (!n)
 		return -ENOENT;
-	memset(&p, 0, sizeof(p));
-	p.type = WIRE_PLV1_SA;
-	p.u.sa.doi = WIRE_DOI_IPSEC;
-	p.u.sa.situation = WIRE_SIT_IDENTITY_ONLY;
-	p.u.sa.proposals = &prop;
-	p.u.sa.nproposals = 1;
-	return wire_build_add(b, &p);
+	return ikev1_add_sa(b, &prop, 1);
 }
 
 /* Keep SAi_b: the SA payload body of the message just built (the first payload). */
@@ -699,7 +692,6 @@ int ikev1_p1_start(struct ikev1_tunnel *t)
 	if (sa->aggressive) {
 		uint8_t ke[512], nonce[IKEV1_NONCE_LEN];
 		struct id_buf id;
-		struct wire_payload kp;
 
 		/* one DH group in Aggressive Mode: that of the first pre-share policy; only the
 		 * policies with it were offered above (the others would be refused anyway) */
@@ -713,11 +705,7 @@ int ikev1_p1_start(struct ikev1_tunnel *t)
 		}
 		memcpy(sa->gxi, ke, sa->gxi_len);
 		memcpy(sa->ni, nonce, sa->ni_len);
-		memset(&kp, 0, sizeof(kp));
-		kp.type = WIRE_PLV1_KE;
-		kp.u.ke.data.ptr = sa->gxi;
-		kp.u.ke.data.len = sa->gxi_len;
-		wire_build_add(&b, &kp);
+		ikev1_add_ke(&b, sa->gxi, sa->gxi_len);
 		wire_build_data(&b, WIRE_PLV1_NONCE, sa->ni, sa->ni_len);
 		add_id(&b, &id);
 		memcpy(sa->peer_id_body, id.body, id.len); /* our IDii_b, for HASH_I in AM3 */
@@ -764,14 +752,35 @@ static void fail_p1(struct ikev1_sa *sa, const char *why)
 		ikev1_tunnel_failed(t, why);
 }
 
-static void mm2_input(struct ikev1_sa *sa, const struct wire_msg *m)
+/* MM3 (initiator) / MM4 (responder): our KE and nonce, CERT_REQs for rsa-sig, NAT-D. */
+static int send_mm34(struct ikev1_sa *sa)
 {
 	struct ikev1 *e = sa->e;
 	struct wire_builder b;
-	struct wire_payload kp;
 	struct wire_hdr h;
-	uint8_t ke[512];
 	size_t len;
+
+	hdr_init(sa, &h, WIRE_EX1_MAIN);
+	wire_build_msg(&b, e->out, IKEV1_MSG_MAX, &h);
+	ikev1_add_ke(&b, sa->initiator ? sa->gxi : sa->gxr,
+		     sa->initiator ? sa->gxi_len : sa->gxr_len);
+	wire_build_data(&b, WIRE_PLV1_NONCE, sa->initiator ? sa->ni : sa->nr,
+			sa->initiator ? sa->ni_len : sa->nr_len);
+	if (sa->alg.auth == CONFIG_AUTH_RSA_SIG)
+		add_certreqs(&b, sa, sa->initiator ? IKE_CERTREQ_V1_MM3 : IKE_CERTREQ_V1_MM4);
+	if (sa->peer_natt)
+		add_natd(&b, sa);
+	if (wire_build_finish(&b, &len) < 0)
+		return -EMSGSIZE;
+	ikev1_sa_set_state(sa, sa->initiator ? IKEV1_S_MM_I3 : IKEV1_S_MM_R4);
+	/* a failed send is retransmitted (initiator) or answered again (responder) later */
+	ikev1_send_p1(sa, len, sa->initiator);
+	return 0;
+}
+
+static void mm2_input(struct ikev1_sa *sa, const struct wire_msg *m)
+{
+	uint8_t ke[512];
 
 	memcpy(sa->rcky, m->hdr.rspi, 8);
 	if (!take_chosen(sa, m))
@@ -780,22 +789,8 @@ static void mm2_input(struct ikev1_sa *sa, const struct wire_msg *m)
 	if (make_ke_nonce(sa, ke, &sa->gxi_len, sa->ni, &sa->ni_len) < 0)
 		return fail_p1(sa, "DH setup failed");
 	memcpy(sa->gxi, ke, sa->gxi_len);
-	hdr_init(sa, &h, WIRE_EX1_MAIN);
-	wire_build_msg(&b, e->out, IKEV1_MSG_MAX, &h);
-	memset(&kp, 0, sizeof(kp));
-	kp.type = WIRE_PLV1_KE;
-	kp.u.ke.data.ptr = sa->gxi;
-	kp.u.ke.data.len = sa->gxi_len;
-	wire_build_add(&b, &kp);
-	wire_build_data(&b, WIRE_PLV1_NONCE, sa->ni, sa->ni_len);
-	if (sa->alg.auth == CONFIG_AUTH_RSA_SIG)
-		add_certreqs(&b, sa, IKE_CERTREQ_V1_MM3);
-	if (sa->peer_natt)
-		add_natd(&b, sa);
-	if (wire_build_finish(&b, &len) < 0)
+	if (send_mm34(sa) < 0)
 		return fail_p1(sa, "cannot build MM3");
-	ikev1_sa_set_state(sa, IKEV1_S_MM_I3);
-	ikev1_send_p1(sa, len, true);
 }
 
 /* RFC 3947 4: with a NAT in the path, the initiator moves to 4500 from MM5/AM3 on. */
@@ -906,22 +901,15 @@ static struct ikev1_sa *responder_new(struct ikev1 *e, const struct ike_path *pa
 	/* the answer names the chosen transform: the peer's proposal with only that one */
 	{
 		struct wire_proposal one = *prop;
-		struct wire_payload sp;
 		struct wire_builder b;
 		struct wire_hdr h;
 		size_t len;
 
 		one.transforms = (struct wire_transform *)tr;
 		one.ntransforms = 1;
-		memset(&sp, 0, sizeof(sp));
-		sp.type = WIRE_PLV1_SA;
-		sp.u.sa.doi = WIRE_DOI_IPSEC;
-		sp.u.sa.situation = WIRE_SIT_IDENTITY_ONLY;
-		sp.u.sa.proposals = &one;
-		sp.u.sa.nproposals = 1;
 		hdr_init(sa, &h, aggressive ? WIRE_EX1_AGGRESSIVE : WIRE_EX1_MAIN);
 		wire_build_msg(&b, e->out, IKEV1_MSG_MAX, &h);
-		wire_build_add(&b, &sp);
+		ikev1_add_sa(&b, &one, 1);
 		if (!aggressive) {
 			add_vids(&b);
 			if (wire_build_finish(&b, &len) < 0) {
@@ -938,12 +926,7 @@ static struct ikev1_sa *responder_new(struct ikev1 *e, const struct ike_path *pa
 
 static void mm3_input(struct ikev1_sa *sa, const struct wire_msg *m)
 {
-	struct ikev1 *e = sa->e;
-	struct wire_builder b;
-	struct wire_payload kp;
-	struct wire_hdr h;
 	uint8_t ke[512];
-	size_t len;
 
 	if (!take_ke_nonce(sa, m, sa->gxi, &sa->gxi_len, sa->ni, &sa->ni_len))
 		return fail_p1(sa, "MM3 without a usable KE or nonce");
@@ -958,22 +941,8 @@ static void mm3_input(struct ikev1_sa *sa, const struct wire_msg *m)
 	check_natd(sa, m);
 	if (derive(sa) < 0)
 		return fail_p1(sa, "key derivation failed");
-	hdr_init(sa, &h, WIRE_EX1_MAIN);
-	wire_build_msg(&b, e->out, IKEV1_MSG_MAX, &h);
-	memset(&kp, 0, sizeof(kp));
-	kp.type = WIRE_PLV1_KE;
-	kp.u.ke.data.ptr = sa->gxr;
-	kp.u.ke.data.len = sa->gxr_len;
-	wire_build_add(&b, &kp);
-	wire_build_data(&b, WIRE_PLV1_NONCE, sa->nr, sa->nr_len);
-	if (sa->alg.auth == CONFIG_AUTH_RSA_SIG)
-		add_certreqs(&b, sa, IKE_CERTREQ_V1_MM4);
-	if (sa->peer_natt)
-		add_natd(&b, sa);
-	if (wire_build_finish(&b, &len) < 0)
+	if (send_mm34(sa) < 0)
 		return fail_p1(sa, "cannot build MM4");
-	ikev1_sa_set_state(sa, IKEV1_S_MM_R4);
-	ikev1_send_p1(sa, len, false);
 }
 
 static void mm5_input(struct ikev1_sa *sa, struct wire_msg *m, const struct ike_path *path)
@@ -1025,7 +994,6 @@ static void am1_input(struct ikev1 *e, const struct ike_path *path, const struct
 	const struct wire_transform *tr;
 	struct ikev1_p1_alg a;
 	struct wire_builder b;
-	struct wire_payload kp, sp;
 	struct wire_proposal one;
 	struct wire_hdr h;
 	uint8_t ke[512];
@@ -1064,18 +1032,8 @@ static void am1_input(struct ikev1 *e, const struct ike_path *path, const struct
 	one.ntransforms = 1;
 	hdr_init(sa, &h, WIRE_EX1_AGGRESSIVE);
 	wire_build_msg(&b, e->out, IKEV1_MSG_MAX, &h);
-	memset(&sp, 0, sizeof(sp));
-	sp.type = WIRE_PLV1_SA;
-	sp.u.sa.doi = WIRE_DOI_IPSEC;
-	sp.u.sa.situation = WIRE_SIT_IDENTITY_ONLY;
-	sp.u.sa.proposals = &one;
-	sp.u.sa.nproposals = 1;
-	wire_build_add(&b, &sp);
-	memset(&kp, 0, sizeof(kp));
-	kp.type = WIRE_PLV1_KE;
-	kp.u.ke.data.ptr = sa->gxr;
-	kp.u.ke.data.len = sa->gxr_len;
-	wire_build_add(&b, &kp);
+	ikev1_add_sa(&b, &one, 1);
+	ikev1_add_ke(&b, sa->gxr, sa->gxr_len);
 	wire_build_data(&b, WIRE_PLV1_NONCE, sa->nr, sa->nr_len);
 	if (add_id_auth(&b, sa) < 0)
 		return fail_p1(sa, "cannot build AM2");

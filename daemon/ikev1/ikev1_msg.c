@@ -228,3 +228,27 @@ void ikev1_send_plain_notify(struct ikev1 *e, const struct ike_path *path, const
 	if (wire_build_finish(&b, &len) == 0)
 		ikev1_path_send(e, path, e->out, len);
 }
+
+int ikev1_add_sa(struct wire_builder *b, struct wire_proposal *props, uint16_t n)
+{
+	struct wire_payload p;
+
+	memset(&p, 0, sizeof(p));
+	p.type = WIRE_PLV1_SA;
+	p.u.sa.doi = WIRE_DOI_IPSEC;
+	p.u.sa.situation = WIRE_SIT_IDENTITY_ONLY;
+	p.u.sa.proposals = props;
+	p.u.sa.nproposals = n;
+	return wire_build_add(b, &p);
+}
+
+int ikev1_add_ke(struct wire_builder *b, const uint8_t *data, size_t len)
+{
+	struct wire_payload p;
+
+	memset(&p, 0, sizeof(p));
+	p.type = WIRE_PLV1_KE;
+	p.u.ke.data.ptr = data;
+	p.u.ke.data.len = len;
+	return wire_build_add(b, &p);
+}

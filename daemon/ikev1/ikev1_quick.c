@@ -454,17 +454,12 @@ static int add_ke(struct wire_builder *b, struct ikev1_qm *q)
 {
 	uint8_t pub[512];
 	size_t n;
-	struct wire_payload p;
 
 	if (!q->esp.pfs)
 		return 0;
 	if (ike_dh_new(q->esp.pfs, &q->dh) < 0 || ike_dh_public(q->dh, pub, sizeof(pub), &n) < 0)
 		return -EIO;
-	memset(&p, 0, sizeof(p));
-	p.type = WIRE_PLV1_KE;
-	p.u.ke.data.ptr = pub;
-	p.u.ke.data.len = n;
-	return wire_build_add(b, &p);
+	return ikev1_add_ke(b, pub, n);
 }
 
 /* Seal e->chain (a HASH placeholder first) after filling the hash; send; returns the length. */
@@ -507,7 +502,6 @@ int ikev1_qm_start(struct ikev1_sa *sa, struct ikev1_tunnel *t, struct ikev1_chi
 	struct wire_attr attrs[16 * 8];
 	uint8_t spi_buf[4], hash0[64] = { 0 };
 	struct wire_builder b;
-	struct wire_payload sp;
 	struct ikev1_qm *q;
 	uint32_t msgid;
 	size_t n, len;
@@ -546,13 +540,7 @@ int ikev1_qm_start(struct ikev1_sa *sa, struct ikev1_tunnel *t, struct ikev1_chi
 	q->esp.pfs = ikev1_pfs_group(t->cfg);
 	wire_build_chain(&b, e->chain, IKEV1_MSG_MAX, 1);
 	wire_build_data(&b, WIRE_PLV1_HASH, hash0, ike_prf_len(sa->keys.prf));
-	memset(&sp, 0, sizeof(sp));
-	sp.type = WIRE_PLV1_SA;
-	sp.u.sa.doi = WIRE_DOI_IPSEC;
-	sp.u.sa.situation = WIRE_SIT_IDENTITY_ONLY;
-	sp.u.sa.proposals = props;
-	sp.u.sa.nproposals = (uint16_t)n;
-	wire_build_add(&b, &sp);
+	ikev1_add_sa(&b, props, (uint16_t)n);
 	wire_build_data(&b, WIRE_PLV1_NONCE, q->ni, q->ni_len);
 	if (add_ke(&b, q) < 0)
 		goto fail;
@@ -600,7 +588,6 @@ static void qm1_input(struct ikev1_sa *sa, struct wire_msg *m, struct ikev1_qm *
 	struct wire_transform onetr;
 	struct wire_attr attrs[8];
 	struct wire_builder b;
-	struct wire_payload sp;
 	uint8_t spi_buf[4], hash0[64] = { 0 };
 	char l[CONFIG_ADDR_STRLEN], rm[CONFIG_ADDR_STRLEN];
 	size_t len;
@@ -663,13 +650,7 @@ static void qm1_input(struct ikev1_sa *sa, struct wire_msg *m, struct ikev1_qm *
 	wire_build_data(&b, WIRE_PLV1_HASH, hash0, ike_prf_len(sa->keys.prf));
 	ikev1_esp_chosen_build(&q->esp, prop->num, tr->num, q->spi_in, spi_buf, &one, &onetr,
 			       attrs);
-	memset(&sp, 0, sizeof(sp));
-	sp.type = WIRE_PLV1_SA;
-	sp.u.sa.doi = WIRE_DOI_IPSEC;
-	sp.u.sa.situation = WIRE_SIT_IDENTITY_ONLY;
-	sp.u.sa.proposals = &one;
-	sp.u.sa.nproposals = 1;
-	wire_build_add(&b, &sp);
+	ikev1_add_sa(&b, &one, 1);
 	wire_build_data(&b, WIRE_PLV1_NONCE, q->nr, q->nr_len);
 	if (add_ke(&b, q) < 0) {
 		ikev1_qm_free(q);
