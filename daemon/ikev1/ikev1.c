@@ -414,6 +414,26 @@ static size_t children_info(const struct ikev1_tunnel *t, struct ike_child_info 
 	return n;
 }
 
+/* IKEv1's one hash serves as PRF and as the message integrity (HASH payloads): the integrity
+ * transform with that hash, for the views that name both. */
+static uint16_t integ_of_prf(uint16_t prf)
+{
+	switch (prf) {
+	case WIRE_PRF_HMAC_MD5:
+		return WIRE_INTEG_HMAC_MD5_96;
+	case WIRE_PRF_HMAC_SHA1:
+		return WIRE_INTEG_HMAC_SHA1_96;
+	case WIRE_PRF_HMAC_SHA2_256:
+		return WIRE_INTEG_HMAC_SHA2_256_128;
+	case WIRE_PRF_HMAC_SHA2_384:
+		return WIRE_INTEG_HMAC_SHA2_384_192;
+	case WIRE_PRF_HMAC_SHA2_512:
+		return WIRE_INTEG_HMAC_SHA2_512_256;
+	default:
+		return 0;
+	}
+}
+
 void ikev1_foreach_sa(const struct ikev1 *e, ike_sa_cb cb, void *userdata)
 {
 	struct ike_child_info ci[IKEV1_MAX_CHILDREN];
@@ -437,7 +457,7 @@ void ikev1_foreach_sa(const struct ikev1 *e, ike_sa_cb cb, void *userdata)
 		snprintf(info.remote_id, sizeof(info.remote_id), "%s", sa->remote_id);
 		info.encr = sa->alg.encr;
 		info.key_bits = sa->alg.key_bits;
-		info.integ = sa->alg.prf;
+		info.integ = integ_of_prf(sa->alg.prf);
 		info.prf = sa->alg.prf;
 		info.dh_group = sa->alg.dh;
 		info.auth_local = info.auth_remote = sa->alg.auth;
