@@ -462,7 +462,8 @@ static int add_ke(struct wire_builder *b, struct ikev1_qm *q)
 	return ikev1_add_ke(b, pub, n);
 }
 
-/* Seal e->chain (a HASH placeholder first) after filling the hash; send; returns the length. */
+/* Seal e->chain (its first payload a zeroed HASH, computed and written here); send; returns the
+ * length. */
 static int qm_send(struct ikev1_sa *sa, struct ikev1_qm *q, size_t chain_len, const uint8_t *ni,
 		   size_t ni_len, bool hash3)
 {

@@ -221,7 +221,8 @@ static void send_protected(int to, struct ikev1_sa *sa, uint8_t exchange, uint32
 
 	if (size > IKEV1_MSG_MAX / 2)
 		return;
-	/* the placeholder stands for the ISAKMP SA's cookies (Delete, DPD notify SPIs) */
+	/* the 16-byte marker "ISAKMP-SA-COOKIE" in an input is replaced by the live SA's cookies
+	 * (Delete and DPD notify SPIs), so mutations reach those paths */
 	memcpy(in, data, size);
 	for (size_t i = 0; i + 16 <= size; i++)
 		if (memcmp(in + i, COOKIES, 16) == 0) {
