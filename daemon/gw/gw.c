@@ -15,6 +15,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "gw_internal.h"
+#include "gw_keyexport.h"
 #include "ike_sim.h"
 
 #define GW_TIMER_ACCURACY_US 1000
@@ -114,6 +115,33 @@ static void env_log(void *ctx, const struct ike_log_entry *e)
 	       e->text ? e->text : "");
 }
 
+/* ---- key export (--export-keys) ---- */
+
+static void env_export_keys(void *ctx, const struct ike_key_export *k)
+{
+	struct gw *gw = ctx;
+	char err[512] = "";
+
+	if (!gw->keyx)
+		return;
+	if (gw_keyexport_write(gw->keyx, k, err, sizeof(err)) < 0)
+		gw_log(&gw->log, LOG_WARNING, NULL, "key export: %s: not exported", err);
+}
+
+const char *gw_key_export_dir(const struct gw *gw)
+{
+	return gw->keyx ? gw_keyexport_dir(gw->keyx) : NULL;
+}
+
+static void key_export_warn(struct gw *gw)
+{
+	if (gw->keyx)
+		gw_log(&gw->log, LOG_WARNING, &(struct gw_log_fields){ .event = "key-export-on" },
+		       "key export to %s is ON: anyone who can read it can decrypt this "
+		       "gateway's traffic",
+		       gw_keyexport_dir(gw->keyx));
+}
+
 /* ---- timer and status ---- */
 
 static int timer_cb(sd_event_source *s, uint64_t usec, void *userdata)
@@ -165,7 +193,9 @@ static void status_update(struct gw *gw)
 
 	gw_show_ctx_init(gw, &c);
 	gw_show_counts(&c, &up, &n, &sas);
-	snprintf(status, sizeof(status), "%zu/%zu tunnels up, %zu IKE SAs", up, n, sas);
+	snprintf(status, sizeof(status), "%zu/%zu tunnels up, %zu IKE SAs%s%s%s", up, n, sas,
+		 gw->keyx ? "; KEY EXPORT ON to " : "", gw->keyx ? gw_keyexport_dir(gw->keyx) : "",
+		 gw->keyx ? " (anyone who can read it can decrypt this gateway's traffic)" : "");
 	if (strcmp(status, gw->status) == 0)
 		return;
 	memcpy(gw->status, status, sizeof(status));
@@ -378,19 +408,22 @@ int gw_reload(struct gw *gw, char *err, size_t errlen)
 	if (gw->stopping)
 		return -ESHUTDOWN;
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)gw_now());
+	key_export_warn(gw);
 	config_diag_init(&diag);
 	r = gw_config_load(gw->config_path, &cfg, &store, &diag);
 	if (r < 0) {
+		char first[512] = "";
+
+		/* the catalogued entry names the first error (file:line) itself */
+		for (size_t i = 0; i < diag.n_entries && !first[0]; i++)
+			if (diag.entries[i].severity == CONFIG_SEV_ERROR)
+				config_diag_format(&diag.entries[i], first, sizeof(first));
 		log_diag(gw, &diag);
 		gw_log(&gw->log, LOG_ERR, &(struct gw_log_fields){ .event = "config-rejected" },
-		       "reload of %s rejected (%zu errors); the running configuration stays",
-		       gw->config_path, diag.n_errors);
+		       "reload of %s rejected (%zu errors; first: %s); the running configuration "
+		       "stays",
+		       gw->config_path, diag.n_errors, first[0] ? first : strerror(-r));
 		if (err && errlen) {
-			char first[512] = "";
-
-			for (size_t i = 0; i < diag.n_entries && !first[0]; i++)
-				if (diag.entries[i].severity == CONFIG_SEV_ERROR)
-					config_diag_format(&diag.entries[i], first, sizeof(first));
 			snprintf(err, errlen,
 				 "reload rejected, the running configuration stays: %s%s",
 				 first[0] ? first : strerror(-r),
@@ -523,6 +556,12 @@ int gw_new(const struct gw_options *o, struct config *cfg, struct pki_store *sto
 	}
 	if (r < 0)
 		goto fail_step;
+	if (o->export_keys_dir) {
+		r = gw_keyexport_open(o->export_keys_dir, &gw->keyx, err, errlen);
+		if (r < 0)
+			goto fail;
+		key_export_warn(gw);
+	}
 	r = kernel_start(gw, err, errlen);
 	if (r < 0)
 		goto fail;
@@ -534,6 +573,7 @@ int gw_new(const struct gw_options *o, struct config *cfg, struct pki_store *sto
 		.send_keepalive = env_send_keepalive,
 		.kernel = kernel_ike_ops(gw->kernel),
 		.log = env_log,
+		.export_keys = gw->keyx ? env_export_keys : NULL,
 	};
 	step = "tunnel plans";
 	r = gw_tunnels_plan(gw, cfg, &gw->tunnels, &gw->n_tunnels);
@@ -639,6 +679,7 @@ void gw_free(struct gw *gw)
 	for (int i = 0; i < 3; i++)
 		sd_event_source_disable_unref(gw->sig[i]);
 	kernel_close(gw->kernel);
+	gw_keyexport_close(gw->keyx);
 	gw_tunnels_free(gw->tunnels, gw->n_tunnels);
 	config_free(gw->empty_cfg);
 	held_free(gw);
