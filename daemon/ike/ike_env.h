@@ -40,6 +40,28 @@ struct ike_log_entry {
 			      * "tunnel-down", "rekey", "auth-failed", "dpd-dead", or NULL */
 };
 
+/*
+ * Keys for a Wireshark export (ikegwd --export-keys): what the engines hand over when an IKE SA,
+ * an ISAKMP SA or one direction of an ESP SA is established. Every pointer is borrowed for the
+ * duration of the call only; the receiver copies what it keeps and the engine wipes its own.
+ */
+enum ike_key_export_kind {
+	IKE_KEYX_IKEV2, /* an IKE SA (initial or rekeyed): SPIs, SK_e/SK_a both ways */
+	IKE_KEYX_IKEV1, /* an ISAKMP SA: cookies, the phase-1 cipher key */
+	IKE_KEYX_ESP,	/* one direction of an ESP SA, as it went to the kernel */
+};
+
+struct ike_key_export {
+	enum ike_key_export_kind kind;
+	uint8_t ispi[8], rspi[8];	/* IKE SPIs / ISAKMP cookies (not for ESP) */
+	uint16_t encr, key_bits, integ; /* IKE SA: WIRE_* IDs (IKEv1: the IKEv2 equivalents) */
+	/* IKEv2: SK_ei/SK_er (with the AEAD salt), SK_ai/SK_ar (NULL with AEAD);
+	 * IKEv1: ei is the phase-1 cipher key, the others NULL */
+	const uint8_t *sk_ei, *sk_er, *sk_ai, *sk_ar;
+	size_t enc_len, integ_len;
+	const struct ike_kernel_sa *esp; /* IKE_KEYX_ESP: the SA exactly as installed */
+};
+
 struct ike_env {
 	void *ctx;
 	uint64_t (*now)(void *ctx); /* CLOCK_MONOTONIC in microseconds */
@@ -52,6 +74,8 @@ struct ike_env {
 	int (*send_keepalive)(void *ctx, const struct ike_path *path);
 	/* Optional: the wall clock for certificate validity (NULL: the real time). */
 	time_t (*wall)(void *ctx);
+	/* Optional, NULL unless the operator asked for a key export (nothing is computed then). */
+	void (*export_keys)(void *ctx, const struct ike_key_export *k);
 };
 
 struct ike_child_info {

@@ -577,6 +577,24 @@ static void life_fire(struct ike_timer *tm, void *userdata)
 	ikev1_delete_p1(sa);
 }
 
+/* ikegwd --export-keys (env.export_keys set): the cookies and the phase-1 cipher key, which is all
+ * Wireshark needs (it computes the IVs from the exchange it sees). */
+static void export_keys(struct ikev1_sa *sa)
+{
+	const struct ike_env *env = &sa->e->env;
+	struct ike_key_export x = { .kind = IKE_KEYX_IKEV1 };
+
+	if (!env->export_keys || !sa->have_keys)
+		return;
+	memcpy(x.ispi, sa->icky, 8);
+	memcpy(x.rspi, sa->rcky, 8);
+	x.encr = sa->alg.encr;
+	x.key_bits = sa->keys.key_bits;
+	x.sk_ei = sa->keys.enc.ptr;
+	x.enc_len = sa->keys.enc.len;
+	env->export_keys(env->ctx, &x);
+}
+
 void ikev1_p1_established(struct ikev1_sa *sa)
 {
 	struct ikev1 *e = sa->e;
@@ -587,6 +605,7 @@ void ikev1_p1_established(struct ikev1_sa *sa)
 	ikev1_sa_set_state(sa, IKEV1_S_P1_DONE);
 	sa->established_us = ikev1_now(e);
 	sa->last_in_us = sa->established_us;
+	export_keys(sa);
 	ike_dh_free(sa->dh);
 	sa->dh = NULL;
 	memcpy(sa->p1_last, sa->iv, sa->keys.block);

@@ -191,6 +191,11 @@ static int install(struct ikev1_sa *sa, struct ikev1_qm *q, bool in_only, bool o
 			ks.soft_bytes = q->esp.lifetime_kb * 1024 / 10 * 9;
 		}
 		r = k->sa_add(k->ctx, &ks, err, sizeof(err));
+		if (r == 0 && e->env.export_keys) {
+			struct ike_key_export x = { .kind = IKE_KEYX_ESP, .esp = &ks };
+
+			e->env.export_keys(e->env.ctx, &x);
+		}
 		ike_secret_free(&km);
 	}
 	if (r < 0)

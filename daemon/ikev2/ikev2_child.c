@@ -227,6 +227,8 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 		in.soft_bytes = out.soft_bytes = kb * 1024 / 10 * 9;
 	}
 	r = k->sa_add(k->ctx, &in, err, sizeof(err));
+	if (r == 0)
+		ikev2_export_esp(e, &in);
 	if (r == 0 && sa->defer_out && el + il <= sizeof(c->out_keys)) {
 		/* keep the outbound SA back (make-before-break on the responder) */
 		c->out_sa = out;
@@ -238,6 +240,8 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 		r = k->sa_add(k->ctx, &out, err, sizeof(err));
 		if (r < 0)
 			k->sa_del(k->ctx, tunnel_id, &in.dst, spi_in);
+		else
+			ikev2_export_esp(e, &out);
 	}
 	sa->defer_out = false;
 	ike_secret_free(&km);
@@ -262,6 +266,39 @@ int ikev2_child_install(struct ikev2_sa *sa, uint32_t tunnel_id, const struct ik
 	if (ret)
 		*ret = c;
 	return 0;
+}
+
+/* ---- key export (ikegwd --export-keys): only when the daemon set the callback ---- */
+
+void ikev2_export_esp(struct ikev2 *e, const struct ike_kernel_sa *ks)
+{
+	struct ike_key_export x = { .kind = IKE_KEYX_ESP, .esp = ks };
+
+	if (e->env.export_keys)
+		e->env.export_keys(e->env.ctx, &x);
+}
+
+void ikev2_export_ike(struct ikev2_sa *sa)
+{
+	const struct ike_env *env = &sa->e->env;
+	struct ike_key_export x = { .kind = IKE_KEYX_IKEV2 };
+
+	if (!env->export_keys || !sa->have_keys)
+		return;
+	memcpy(x.ispi, sa->ispi, 8);
+	memcpy(x.rspi, sa->rspi, 8);
+	x.encr = sa->alg.encr;
+	x.key_bits = sa->alg.key_bits;
+	x.integ = sa->alg.integ;
+	x.sk_ei = sa->keys.ei.ptr;
+	x.sk_er = sa->keys.er.ptr;
+	x.enc_len = sa->keys.ei.len;
+	if (sa->keys.ai.len) {
+		x.sk_ai = sa->keys.ai.ptr;
+		x.sk_ar = sa->keys.ar.ptr;
+		x.integ_len = sa->keys.ai.len;
+	}
+	env->export_keys(env->ctx, &x);
 }
 
 static void add_counters(struct ike_kernel_counters *sum, const struct ike_kernel_counters *c)
@@ -387,6 +424,8 @@ void ikev2_child_out_install(struct ikev2_child *c)
 	c->out_sa.enc_key = c->out_keys;
 	c->out_sa.integ_key = c->out_sa.integ_key_len ? c->out_keys + c->out_sa.enc_key_len : NULL;
 	r = k->sa_add(k->ctx, &c->out_sa, err, sizeof(err));
+	if (r == 0)
+		ikev2_export_esp(sa->e, &c->out_sa);
 	c->out_pending = false;
 	OPENSSL_cleanse(c->out_keys, sizeof(c->out_keys));
 	c->out_sa.enc_key = c->out_sa.integ_key = NULL;
@@ -425,6 +464,7 @@ void ikev2_sa_established(struct ikev2_sa *sa)
 
 	sa->established_us = ikev2_now(e);
 	sa->last_in_us = sa->established_us;
+	ikev2_export_ike(sa);
 	ikev2_sa_half_open_del(sa);
 	/* the IKE_SA_INIT messages were needed for AUTH only: give the memory back */
 	free(sa->init_req);
@@ -774,6 +814,7 @@ static void move_children(struct ikev2_sa *from, struct ikev2_sa *to)
 	ikev2_sa_set_state(to, IKEV2_S_ESTABLISHED);
 	to->established_us = ikev2_now(e);
 	to->last_in_us = to->established_us;
+	ikev2_export_ike(to);
 	{
 		uint64_t life = (uint64_t)to->lifetime_s * 1000000ull;
 

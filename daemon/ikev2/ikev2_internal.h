@@ -385,5 +385,9 @@ int ikev2_retransmit_tries(const struct ikev2_sa *sa);
 
 /* Established: children up, timers armed, tunnel bound, log "tunnel-up". */
 void ikev2_sa_established(struct ikev2_sa *sa);
+/* The key export hook (env.export_keys; nothing when it is NULL): an established IKE SA's SK_e/SK_a,
+ * one direction of a CHILD_SA exactly as it went to the kernel. */
+void ikev2_export_ike(struct ikev2_sa *sa);
+void ikev2_export_esp(struct ikev2 *e, const struct ike_kernel_sa *ks);
 
 #endif /* IKEGW_IKEV2_INTERNAL_H */

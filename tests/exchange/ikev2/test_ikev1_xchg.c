@@ -315,6 +315,74 @@ static void test_rekey_after_isakmp_expiry(void **state)
 	x_free(&p);
 }
 
+/* Both sides exported the same ISAKMP SA: its cookies, the phase-1 AES-256 key equal. */
+static void assert_isakmp_exported(const struct xpair *p, size_t idx)
+{
+	const struct xk_export *xa = x_export_find(&p->a, IKE_KEYX_IKEV1, idx);
+	const struct xk_export *xb = x_export_find(&p->b, IKE_KEYX_IKEV1, idx);
+	uint8_t icky[8], rcky[8];
+
+	assert_non_null(xa);
+	assert_non_null(xb);
+	assert_true(x_ike_spis(&p->a, "QM_IDLE", icky, rcky));
+	assert_memory_equal(xa->k.ispi, icky, 8);
+	assert_memory_equal(xa->k.rspi, rcky, 8);
+	assert_memory_equal(xb->k.ispi, icky, 8);
+	assert_int_equal(xa->k.enc_len, 32);
+	assert_int_equal(xb->k.enc_len, 32);
+	assert_null(xa->k.sk_er);
+	assert_null(xa->k.sk_ai);
+	/* derived on each side from its own DH half: equal only if it is the real key */
+	assert_memory_equal(xa->k.sk_ei, xb->k.sk_ei, 32);
+}
+
+/*
+ * The key export hook: one ISAKMP SA export a side per phase 1 (again after the ISAKMP SA
+ * expired and a new phase 1 ran), one ESP export per SA the kernel got, equal to it, through
+ * Quick Mode rekeys too.
+ */
+static void test_key_export(void **state)
+{
+	static const char a_s[] =
+		CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always", "",
+		       " set security-association lifetime seconds 120\n",
+		       "crypto isakmp policy 5\n encr aes 256\n hash sha256\n"
+		       " authentication pre-share\n group 14\n lifetime 60\n");
+	static const char b_s[] =
+		CFG_V1("192.0.2.2", "192.0.2.1", "2", "s3cret", "never", "",
+		       " set security-association lifetime seconds 120\n",
+		       "crypto isakmp policy 5\n encr aes 256\n hash sha256\n"
+		       " authentication pre-share\n group 14\n lifetime 60\n");
+	uint8_t first[8];
+	struct xpair p;
+
+	(void)state;
+	x_export_keys = true;
+	x_init(&p, a_s, b_s, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	up_or_dump(&p);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_IKEV1), 1);
+	assert_int_equal(x_export_count(&p.b, IKE_KEYX_IKEV1), 1);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_IKEV2), 0);
+	assert_isakmp_exported(&p, 0);
+	memcpy(first, x_export_find(&p.a, IKE_KEYX_IKEV1, 0)->k.ispi, 8);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_ESP), 2);
+	assert_int_equal(x_export_count(&p.b, IKE_KEYX_ESP), 2);
+	x_assert_esp_exported(&p.a);
+	x_assert_esp_exported(&p.b);
+	/* phase 1 expires at 60 s, the pair is rekeyed at about 102 s under a new phase 1 */
+	x_run(&p, 120);
+	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 1);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_IKEV1), 2);
+	assert_int_equal(x_export_count(&p.b, IKE_KEYX_IKEV1), 2);
+	assert_isakmp_exported(&p, 1);
+	assert_memory_not_equal(x_export_find(&p.a, IKE_KEYX_IKEV1, 1)->k.ispi, first, 8);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_ESP), 4);
+	x_assert_esp_exported(&p.a);
+	x_assert_esp_exported(&p.b);
+	x_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_dead_peer),      cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_nat),
 		cmocka_unit_test(test_rekey_after_isakmp_expiry),
+		cmocka_unit_test(test_key_export),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

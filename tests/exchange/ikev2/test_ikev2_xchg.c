@@ -161,6 +161,99 @@ static void test_ike_rekey(void **state)
 	x_free(&p);
 }
 
+/* Both sides exported the same IKE SA: SPIs of the READY SA, SK_e/SK_a equal on both sides. */
+static const struct xk_export *assert_ike_exported(const struct xpair *p, size_t idx)
+{
+	const struct xk_export *xa = x_export_find(&p->a, IKE_KEYX_IKEV2, idx);
+	const struct xk_export *xb = x_export_find(&p->b, IKE_KEYX_IKEV2, idx);
+	uint8_t ispi[8], rspi[8];
+
+	assert_non_null(xa);
+	assert_non_null(xb);
+	assert_true(x_ike_spis(&p->a, "READY", ispi, rspi));
+	assert_memory_equal(xa->k.ispi, ispi, 8);
+	assert_memory_equal(xa->k.rspi, rspi, 8);
+	assert_memory_equal(xb->k.ispi, ispi, 8);
+	assert_memory_equal(xb->k.rspi, rspi, 8);
+	assert_int_equal(xa->k.encr, WIRE_ENCR_AES_CBC);
+	assert_int_equal(xa->k.key_bits, 256);
+	assert_int_equal(xa->k.integ, WIRE_INTEG_HMAC_SHA2_256_128);
+	assert_int_equal(xa->k.enc_len, 32);
+	assert_int_equal(xa->k.integ_len, 32);
+	assert_int_equal(xb->k.enc_len, 32);
+	assert_int_equal(xb->k.integ_len, 32);
+	/* derived independently on each side: equal only if both are the SA's real keys */
+	assert_memory_equal(xa->k.sk_ei, xb->k.sk_ei, 32);
+	assert_memory_equal(xa->k.sk_er, xb->k.sk_er, 32);
+	assert_memory_equal(xa->k.sk_ai, xb->k.sk_ai, 32);
+	assert_memory_equal(xa->k.sk_ar, xb->k.sk_ar, 32);
+	assert_memory_not_equal(xa->k.sk_ei, xa->k.sk_er, 32);
+	return xa;
+}
+
+/*
+ * The key export hook (ikegwd --export-keys): one IKE SA export per IKE SA on each side, again
+ * after an IKE SA rekey (new SPIs, new keys), and one ESP export per SA the kernel got, equal to
+ * what it got, through CHILD_SA rekeys too.
+ */
+static void test_key_export(void **state)
+{
+	const struct xk_export *first;
+	uint8_t first_ei[32];
+	struct xpair p;
+
+	(void)state;
+	x_export_keys = true;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_IKEV2), 1);
+	assert_int_equal(x_export_count(&p.b, IKE_KEYX_IKEV2), 1);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_IKEV1), 0);
+	first = assert_ike_exported(&p, 0);
+	memcpy(first_ei, first->k.sk_ei, 32);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_ESP), 2);
+	assert_int_equal(x_export_count(&p.b, IKE_KEYX_ESP), 2);
+	x_assert_esp_exported(&p.a);
+	x_assert_esp_exported(&p.b);
+
+	/* CHILD_SA rekey (about 90 % of 3600 s): two more ESP exports a side, no IKE one */
+	x_run(&p, 3500);
+	assert_true(x_log_has(&p.a, "CHILD_SA rekeyed"));
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_ESP), 4);
+	assert_int_equal(x_export_count(&p.b, IKE_KEYX_ESP), 4);
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_IKEV2), 1);
+	x_assert_esp_exported(&p.a);
+	x_assert_esp_exported(&p.b);
+
+	/* IKE SA rekey: exported once more on each side, with the new SA's SPIs and keys */
+	x_run(&p, 86400);
+	assert_true(x_log_has(&p.a, "IKE SA rekeyed"));
+	assert_int_equal(x_export_count(&p.a, IKE_KEYX_IKEV2), 2);
+	assert_int_equal(x_export_count(&p.b, IKE_KEYX_IKEV2), 2);
+	first = x_export_find(&p.a, IKE_KEYX_IKEV2, 0);
+	assert_memory_not_equal(assert_ike_exported(&p, 1)->k.ispi, first->k.ispi, 8);
+	assert_memory_not_equal(x_export_find(&p.a, IKE_KEYX_IKEV2, 1)->k.sk_ei, first_ei, 32);
+	x_assert_esp_exported(&p.a);
+	x_assert_esp_exported(&p.b);
+	x_free(&p);
+}
+
+/* Without the hook (ikegwd's default) the engines run the same and nothing is recorded. */
+static void test_key_export_off(void **state)
+{
+	struct xpair p;
+
+	(void)state;
+	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
+	x_run(&p, 5);
+	assert_int_equal(x_ike_count(&p.a, "READY"), 1);
+	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(p.a.n_exports, 0);
+	assert_int_equal(p.b.n_exports, 0);
+	x_free(&p);
+}
+
 /* B goes silent: A's liveness checks give up, the SAs go, A keeps trying; B comes back and
  * the tunnel is up again. */
 static void test_dpd_dead_and_back(void **state)
@@ -435,6 +528,8 @@ int main(void)
 		cmocka_unit_test(test_pfs_rekey),
 		cmocka_unit_test(test_both_initiate),
 		cmocka_unit_test(test_make_before_break),
+		cmocka_unit_test(test_key_export),
+		cmocka_unit_test(test_key_export_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

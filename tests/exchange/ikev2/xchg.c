@@ -150,6 +150,132 @@ static void x_log(void *ctx, const struct ike_log_entry *l)
 		fprintf(stderr, "[%s] %s\n", n->name, l->text);
 }
 
+/* ---- key export hook ---- */
+
+bool x_export_keys;
+
+static void copy_key(uint8_t *dst, size_t cap, const uint8_t **p, size_t len)
+{
+	if (!*p)
+		return;
+	assert_true(len <= cap);
+	memcpy(dst, *p, len);
+	*p = dst;
+}
+
+/* The copies' key pointers point into the record itself: again after it moved. */
+static void repoint(struct xk_export *x)
+{
+	x->k.sk_ei = x->k.sk_ei ? x->ei : NULL;
+	x->k.sk_er = x->k.sk_er ? x->er : NULL;
+	x->k.sk_ai = x->k.sk_ai ? x->ai : NULL;
+	x->k.sk_ar = x->k.sk_ar ? x->ar : NULL;
+	x->sa.enc_key = x->sa.enc_key ? x->esp_enc : NULL;
+	x->sa.integ_key = x->sa.integ_key ? x->esp_integ : NULL;
+}
+
+static void x_export(void *ctx, const struct ike_key_export *k)
+{
+	struct xnode *n = ctx;
+	struct xk_export *v = realloc(n->exports, (n->n_exports + 1) * sizeof(*v)), *x;
+
+	assert_non_null(v);
+	n->exports = v;
+	for (size_t i = 0; i < n->n_exports; i++)
+		repoint(&v[i]);
+	x = &v[n->n_exports++];
+	memset(x, 0, sizeof(*x));
+	x->k = *k;
+	copy_key(x->ei, sizeof(x->ei), &x->k.sk_ei, k->enc_len);
+	copy_key(x->er, sizeof(x->er), &x->k.sk_er, k->enc_len);
+	copy_key(x->ai, sizeof(x->ai), &x->k.sk_ai, k->integ_len);
+	copy_key(x->ar, sizeof(x->ar), &x->k.sk_ar, k->integ_len);
+	if (k->esp) {
+		x->sa = *k->esp;
+		copy_key(x->esp_enc, sizeof(x->esp_enc), &x->sa.enc_key, x->sa.enc_key_len);
+		copy_key(x->esp_integ, sizeof(x->esp_integ), &x->sa.integ_key,
+			 x->sa.integ_key_len);
+		x->k.esp = NULL; /* the copy in sa; the engine's struct is gone after the call */
+	}
+}
+
+size_t x_export_count(const struct xnode *n, enum ike_key_export_kind kind)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n->n_exports; i++)
+		c += n->exports[i].k.kind == kind;
+	return c;
+}
+
+const struct xk_export *x_export_find(const struct xnode *n, enum ike_key_export_kind kind,
+				      size_t idx)
+{
+	for (size_t i = 0; i < n->n_exports; i++)
+		if (n->exports[i].k.kind == kind && idx-- == 0)
+			return &n->exports[i];
+	return NULL;
+}
+
+void x_assert_esp_exported(const struct xnode *n)
+{
+	size_t checked = 0;
+
+	assert_int_equal(x_export_count(n, IKE_KEYX_ESP), n->n_add);
+	for (int i = 0; i < XK_MAX; i++) {
+		const struct xk_sa *s = &n->sas[i];
+		const struct xk_export *x = NULL;
+
+		if (!s->used)
+			continue;
+		for (size_t j = 0; j < n->n_exports; j++)
+			if (n->exports[j].k.kind == IKE_KEYX_ESP &&
+			    n->exports[j].sa.spi == s->sa.spi &&
+			    n->exports[j].sa.inbound == s->sa.inbound)
+				x = &n->exports[j];
+		assert_non_null(x);
+		assert_int_equal(x->sa.src.family, s->sa.src.family);
+		assert_memory_equal(&x->sa.src.v4, &s->sa.src.v4, 4);
+		assert_memory_equal(&x->sa.dst.v4, &s->sa.dst.v4, 4);
+		assert_int_equal(x->sa.encr, s->sa.encr);
+		assert_int_equal(x->sa.key_bits, s->sa.key_bits);
+		assert_int_equal(x->sa.integ, s->sa.integ);
+		assert_int_equal(x->sa.enc_key_len, s->sa.enc_key_len);
+		assert_memory_equal(x->sa.enc_key, s->enc, s->sa.enc_key_len);
+		assert_int_equal(x->sa.integ_key_len, s->sa.integ_key_len);
+		if (s->sa.integ_key_len)
+			assert_memory_equal(x->sa.integ_key, s->integ, s->sa.integ_key_len);
+		checked++;
+	}
+	assert_true(checked > 0);
+}
+
+struct spis_ctx {
+	const char *state;
+	uint8_t *ispi, *rspi;
+	unsigned n;
+};
+
+static void spis_cb(void *userdata, const struct ike_sa_info *info)
+{
+	struct spis_ctx *c = userdata;
+
+	if (strcmp(info->state, c->state) != 0 || info->ike_sa_gone)
+		return;
+	memcpy(c->ispi, info->ispi, 8);
+	memcpy(c->rspi, info->rspi, 8);
+	c->n++;
+}
+
+bool x_ike_spis(const struct xnode *n, const char *state, uint8_t ispi[8], uint8_t rspi[8])
+{
+	struct spis_ctx c = { .state = state, .ispi = ispi, .rspi = rspi };
+
+	ikev2_foreach_sa(n->e, spis_cb, &c);
+	ikev1_foreach_sa(n->e1, spis_cb, &c);
+	return c.n == 1;
+}
+
 /* ---- fake kernel ---- */
 
 static int k_spi_alloc(void *ctx, uint32_t tunnel_id, const struct config_addr *src,
@@ -257,6 +383,7 @@ static void node_init(struct xnode *n, const char *name, struct config *cfg,
 	env.kernel = ops;
 	env.log = x_log;
 	env.wall = x_wall;
+	env.export_keys = x_export_keys ? x_export : NULL;
 	assert_int_equal(ikev2_new(&env, &n->e), 0);
 	ikev2_set_debug(n->e, true);
 	assert_int_equal(ikev1_new(&env, &n->e1), 0);
@@ -270,6 +397,7 @@ void x_init_cfg(struct xpair *p, struct config *ca, struct pki_store *sa, struct
 	p->now = 1000000;
 	node_init(&p->a, "A", ca, sa, addr_a, &kops_a, 0xa0000001);
 	node_init(&p->b, "B", cb, sb, addr_b, &kops_b, 0xb0000001);
+	x_export_keys = false;
 	assert_int_equal(ikev2_set_config(p->a.e, ca, sa), 0);
 	assert_int_equal(ikev2_set_config(p->b.e, cb, sb), 0);
 	assert_int_equal(ikev1_set_config(p->a.e1, ca, sa), 0);
@@ -305,6 +433,7 @@ static void node_free(struct xnode *n)
 	for (size_t i = 0; i < n->n_log; i++)
 		free(n->log[i]);
 	free(n->log);
+	free(n->exports);
 }
 
 void x_free(struct xpair *p)

@@ -62,6 +62,14 @@ struct xk_sa {
 	unsigned seq; /* order of installation: the kernel sends on the newest outbound SA */
 };
 
+/* One call of env.export_keys (the key export hook), copied. */
+struct xk_export {
+	struct ike_key_export k; /* key pointers into the bytes below; esp points to sa */
+	uint8_t ei[64], er[64], ai[64], ar[64];
+	struct ike_kernel_sa sa;
+	uint8_t esp_enc[64], esp_integ[64];
+};
+
 struct xnode {
 	const char *name;
 	struct ikev2 *e;
@@ -77,6 +85,8 @@ struct xnode {
 	bool drop_out; /* its packets vanish (a dead peer) */
 	unsigned n_keepalives;
 	bool fail_sa_add;
+	struct xk_export *exports; /* with x_export_keys: every export, in order */
+	size_t n_exports;
 };
 
 struct xpair;
@@ -101,6 +111,20 @@ struct xpair {
 	struct xpkt *held; /* X_HOLD, newest first */
 	struct xpkt *cur;  /* the datagram the hook is looking at */
 };
+
+/* Set before x_init: both engines get an env.export_keys that records into xnode.exports (the
+ * flag is consumed by x_init; without it the hook is NULL, as in ikegwd by default). */
+extern bool x_export_keys;
+/* A node's exports of one kind, and the i-th of them (NULL past the end). */
+size_t x_export_count(const struct xnode *n, enum ike_key_export_kind kind);
+const struct xk_export *x_export_find(const struct xnode *n, enum ike_key_export_kind kind,
+				      size_t i);
+
+/* Every sa_add of the node was exported once, and each SA in its kernel exactly as installed
+ * (SPI, addresses, algorithms, keys). */
+void x_assert_esp_exported(const struct xnode *n);
+/* The SPIs (IKEv1: cookies) of the node's one IKE SA in state; false when there is none. */
+bool x_ike_spis(const struct xnode *n, const char *state, uint8_t ispi[8], uint8_t rspi[8]);
 
 /* Loads both configs (text) and builds the engines; addresses from "a.b.c.d". */
 void x_init(struct xpair *p, const char *cfg_a, const char *cfg_b, const char *addr_a,
