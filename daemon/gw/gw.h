@@ -25,6 +25,8 @@ struct gw_options {
 	struct gw_logger log; /* -d: log.to_stderr */
 	struct gw_transport_config transport;
 	bool no_signals; /* tests: do not block or handle SIGHUP/SIGTERM/SIGINT */
+	/* --export-keys DIR: Wireshark decryption tables of every SA (gw_keyexport.h); NULL: off */
+	const char *export_keys_dir;
 };
 
 /*

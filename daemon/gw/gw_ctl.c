@@ -40,6 +40,16 @@ static int result(struct json_object *o, struct json_object **ret)
 	return 0;
 }
 
+/* A show command's result: with --export-keys on, "key_export": DIR at its top level. */
+static int show_result(struct gw *gw, struct json_object *o, struct json_object **ret)
+{
+	const char *dir = gw_key_export_dir(gw);
+
+	if (o && dir)
+		json_object_object_add(o, "key_export", json_object_new_string(dir));
+	return result(o, ret);
+}
+
 static int message(struct json_object **ret, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int message(struct json_object **ret, const char *fmt, ...)
@@ -81,7 +91,7 @@ static int h_ipsec_sa(void *userdata, const struct ctl_request *req, struct json
 			 name);
 		return CTL_STATUS_FAILED;
 	}
-	return result(o, ret);
+	return show_result(gw, o, ret);
 }
 
 /* `show crypto ikev2 sa [detail]` / `show crypto isakmp sa [detail]`: is "detail" asked for? */
@@ -101,7 +111,7 @@ static int h_ikev2_sa(void *userdata, const struct ctl_request *req, struct json
 	if (!detail_arg(req, &detail))
 		return usage(err, errlen, "show crypto ikev2 sa [detail]");
 	show_ctx(gw, &c);
-	return result(gw_show_ikev2_sa(&c, detail), ret);
+	return show_result(gw, gw_show_ikev2_sa(&c, detail), ret);
 }
 
 static int h_isakmp_sa(void *userdata, const struct ctl_request *req, struct json_object **ret,
@@ -114,7 +124,7 @@ static int h_isakmp_sa(void *userdata, const struct ctl_request *req, struct jso
 	if (!detail_arg(req, &detail))
 		return usage(err, errlen, "show crypto isakmp sa [detail]");
 	show_ctx(gw, &c);
-	return result(gw_show_isakmp_sa(&c, detail), ret);
+	return show_result(gw, gw_show_isakmp_sa(&c, detail), ret);
 }
 
 static int h_session(void *userdata, const struct ctl_request *req, struct json_object **ret,
@@ -126,7 +136,7 @@ static int h_session(void *userdata, const struct ctl_request *req, struct json_
 	if (req->n_args > 1 || (req->n_args == 1 && !ctl_word_is(req->args[0], "detail")))
 		return usage(err, errlen, "show crypto session [detail]");
 	show_ctx(gw, &c);
-	return result(gw_show_session(&c), ret);
+	return show_result(gw, gw_show_session(&c), ret);
 }
 
 static int h_profile(void *userdata, const struct ctl_request *req, struct json_object **ret,

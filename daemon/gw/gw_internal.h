@@ -40,13 +40,17 @@ struct gw {
 	sd_event_source *timer;
 	sd_event_source *sig[3];
 	struct ctl_server *ctl;
+	struct gw_keyexport *keyx; /* --export-keys: NULL unless the operator asked for it */
 	struct gw_tunnel *tunnels;
 	size_t n_tunnels;
-	char status[128];
+	char status[384];
 	uint64_t rx_bad_version; /* datagrams that were neither IKEv1 nor IKEv2 */
 	uint64_t bad_version_logged_us;
 	bool stopping;
 };
+
+/* "key export to DIR is ON: ..." (LOG_WARNING at start-up and at every reload); NULL when off */
+const char *gw_key_export_dir(const struct gw *gw);
 
 /* After anything that may have changed an engine: re-arm the timer, update STATUS=. */
 void gw_after_event(struct gw *gw);

@@ -111,6 +111,10 @@ bool render_ipsec_sa(FILE *f, struct json_object *result)
 
 	if (!tunnels)
 		return false;
+	if (jstr(result, "key_export", NULL))
+		fprintf(f, "%% key export to %s is ON: anyone who can read it can decrypt this "
+			   "gateway's traffic\n\n",
+			jstr(result, "key_export", ""));
 	for (size_t i = 0; i < array_len(tunnels); i++)
 		render_tunnel(f, json_object_array_get_idx(tunnels, i));
 	return true;

@@ -1,6 +1,8 @@
 /*
  * ikegwd, the IKE daemon:
- *   ikegwd -f CONFIG [-S CONTROL_SOCKET] [-d]       run (runtime: daemon/gw)
+ *   ikegwd -f CONFIG [-S CONTROL_SOCKET] [-d] [--export-keys DIR]
+ *                                                   run (runtime: daemon/gw); --export-keys
+ *                                                   writes Wireshark's decryption tables to DIR
  *   ikegwd -f CONFIG --check [--peer OTHER_CONFIG]  parse, validate, warn, exit
  * A build without the IKE engines (IKEv1 and IKEv2) has only --check.
  */
@@ -23,11 +25,12 @@
 #ifdef IKEGW_HAVE_DAEMON
 /* Loads the configuration (diagnostics on stderr), then runs the runtime until a signal. */
 static int run_daemon(const char *config, const char *sock, bool debug, uint16_t port_ike,
-		      uint16_t port_natt)
+		      uint16_t port_natt, const char *export_keys)
 {
 	struct gw_options o = {
 		.config_path = config,
 		.ctl_path = sock,
+		.export_keys_dir = export_keys,
 		.log = { .to_stderr = debug },
 		.transport = { .port_ike = port_ike, .port_natt = port_natt },
 	};
@@ -72,8 +75,11 @@ static bool parse_port(const char *s, uint16_t *ret)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ikegwd -f CONFIG [-S CONTROL_SOCKET] [-d]\n"
-		   "       ikegwd -f CONFIG --check [--peer OTHER_CONFIG]\n");
+	fprintf(f, "usage: ikegwd -f CONFIG [-S CONTROL_SOCKET] [-d] [--export-keys DIR]\n"
+		   "       ikegwd -f CONFIG --check [--peer OTHER_CONFIG]\n"
+		   "  --export-keys DIR  append every SA's keys to Wireshark's decryption tables\n"
+		   "                     in DIR (ikev2_decryption_table, ikev1_decryption_table,\n"
+		   "                     esp_sa); anyone who can read them can decrypt the traffic\n");
 }
 
 int main(int argc, char **argv)
@@ -86,9 +92,11 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'f' },
 		{ "ike-port", required_argument, NULL, 'I' },
 		{ "natt-port", required_argument, NULL, 'N' },
+		{ "export-keys", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = DEFAULT_CONFIG, *peer = NULL, *sock = DEFAULT_SOCKET;
+	const char *export_keys = NULL;
 	bool check = false, json = false, debug = false;
 	uint16_t port_ike = 0, port_natt = 0;
 	int c;
@@ -110,6 +118,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "ikegwd: invalid port '%s'\n", optarg);
 				return 2;
 			}
+			break;
+		case 'K':
+			export_keys = optarg;
 			break;
 		case 'c':
 			check = true;
@@ -135,9 +146,10 @@ int main(int argc, char **argv)
 	}
 	if (!check) {
 #ifdef IKEGW_HAVE_DAEMON
-		return run_daemon(config, sock, debug, port_ike, port_natt);
+		return run_daemon(config, sock, debug, port_ike, port_natt, export_keys);
 #else
 		(void)sock;
+		(void)export_keys;
 		(void)debug;
 		fprintf(stderr, "ikegwd: this build has no IKE engine; only "
 				"'ikegwd -f CONFIG --check [--peer OTHER_CONFIG]' works\n");
