@@ -2,6 +2,8 @@
 # Kernel lab launcher (host side, as root): fetches and caches Debian's stock kernel, builds a
 # busybox initramfs, boots it in QEMU (TCG) with the host root shared read-only over 9p, runs the
 # scenarios tests/lab/scenarios/NN-name.sh in one boot and prints a per-scenario summary.
+# With --systemd: builds the Debian package, boots with systemd as PID 1 on a writable overlay
+# root and runs tests/lab/systemd-scenarios/NN-name.sh instead.
 # See tests/lab/README.md. Usage: run.sh --help
 set -euo pipefail
 
@@ -15,14 +17,17 @@ default_limit=300
 
 usage() {
 	cat <<EOF
-usage: tests/lab/run.sh [--demo] [--results DIR] [--build DIR] [--timeout SECS] [--fixture]
-                        [SCENARIO...]
+usage: tests/lab/run.sh [--demo | --systemd] [--results DIR] [--build DIR] [--timeout SECS]
+                        [--fixture] [SCENARIO...]
        tests/lab/run.sh --check NAME --results DIR
 
 Boots the kernel lab VM once and runs the given scenarios (default: all of
 tests/lab/scenarios/NN-name.sh; a SCENARIO is a name, a file or its NN prefix; a file or
 name may also be one of tests/lab/scenarios-pending/, which run only when named).
   --demo          run only the demo scenario ($demo_scenario), its output on the terminal
+  --systemd       systemd as PID 1 on a writable overlay root, the Debian package built
+                  (scripts/package.sh BUILD) and available to the scenarios of
+                  tests/lab/systemd-scenarios/ (default results: BUILD/lab-systemd-results)
   --results DIR   where results land (default BUILD/lab-results, BUILD/lab-demo with --demo);
                   emptied first, must be empty or a previous lab results directory
   --build DIR     the cmake build directory, given to scenarios as IKEGW_BUILD (default ./build)
@@ -42,6 +47,7 @@ die() {
 }
 
 demo=0
+systemd=0
 fixture=0
 check=
 results=
@@ -51,6 +57,7 @@ want=()
 while (($#)); do
 	case $1 in
 	--demo) demo=1 ;;
+	--systemd) systemd=1 ;;
 	--fixture) fixture=1 ;;
 	--results) results=${2:?--results needs a directory}; shift ;;
 	--build) build=${2:?--build needs a directory}; shift ;;
@@ -87,6 +94,7 @@ if [ -n "$check" ]; then
 	exit
 fi
 
+((demo && systemd)) && die "--demo and --systemd exclude each other"
 [ "$(id -u)" = 0 ] || die "must run as root (9p share of /, kernel cache in $cache)"
 for tool in qemu-system-x86_64 busybox depmod modprobe cpio apt-get dpkg flock timeout; do
 	command -v "$tool" >/dev/null || die "$tool not found (run scripts/deps.sh)"
@@ -99,14 +107,17 @@ done
 # name or NN prefix of one in scenarios-pending/ (scenarios that do not pass yet: not in ctest).
 all=()
 declare -A script_of=()
-for f in "$lab"/scenarios/[0-9][0-9]-*.sh; do
+scen_dir=$lab/scenarios
+((systemd)) && scen_dir=$lab/systemd-scenarios
+for f in "$scen_dir"/[0-9][0-9]-*.sh; do
 	[ -e "$f" ] || continue
 	all+=("$(basename "$f" .sh)")
 	script_of[$(basename "$f" .sh)]=$f
 done
-((${#all[@]})) || die "no scenarios in $lab/scenarios"
+((${#all[@]})) || die "no scenarios in $scen_dir"
 pending=()
 for f in "$lab"/scenarios-pending/[0-9][0-9]-*.sh; do
+	((systemd)) && break
 	[ -e "$f" ] && pending+=("$(basename "$f" .sh)")
 done
 ((demo)) && want=("$demo_scenario")
@@ -162,6 +173,7 @@ build=$(cd "$build" && pwd -P)
 if [ -z "$results" ]; then
 	results=$build/lab-results
 	((demo)) && results=$build/lab-demo
+	((systemd)) && results=$build/lab-systemd-results
 fi
 mkdir -p "$results"
 results=$(cd "$results" && pwd -P)
@@ -212,9 +224,14 @@ if [ ! -e "$kdir/.complete" ]; then
 fi
 
 modules=(virtio_pci 9pnet_virtio 9p)
+init_script=$lab/init.sh
+if ((systemd)); then
+	modules+=(overlay)
+	init_script=$lab/init-systemd.sh
+fi
 key=$( (
 	echo "$krel ${modules[*]}"
-	cat "$lab/init.sh" "$(command -v busybox)"
+	cat "$init_script" "$(command -v busybox)"
 ) | sha256sum | cut -c1-16)
 initrd=$cache/initramfs-$krel-$key.cpio.gz
 if [ ! -e "$initrd" ]; then
@@ -224,7 +241,7 @@ if [ ! -e "$initrd" ]; then
 	mkdir -p "$tmp/root/bin" "$tmp/root/modules" "$tmp/root/proc" "$tmp/root/sys" \
 		"$tmp/root/dev"
 	cp "$(command -v busybox)" "$tmp/root/bin/busybox"
-	cp "$lab/init.sh" "$tmp/root/init"
+	cp "$init_script" "$tmp/root/init"
 	chmod 755 "$tmp/root/init"
 	# Dependency order from modprobe itself; each module once.
 	for m in "${modules[@]}"; do
@@ -242,6 +259,25 @@ if [ ! -e "$initrd" ]; then
 fi
 exec 9>&-
 
+# --- the Debian package (--systemd) -----------------------------------------------------------
+# Built from the tree into BUILD; dependencies the host has not installed are downloaded here
+# (the guest has no network) and installed in the same dpkg -i (kernel-lab.md).
+deb=
+deb_deps=
+if ((systemd)); then
+	echo "lab: building the Debian package (scripts/package.sh $build)" >&2
+	deb=$("$src/scripts/package.sh" "$build") || die "scripts/package.sh failed"
+	deb_deps=$results/.lab/debs
+	mkdir -p "$deb_deps"
+	mapfile -t missing < <(apt-get install -s -q "$deb" 2>/dev/null |
+		awk '$1 == "Inst" && $2 != "ikegw" { print $2 }')
+	if ((${#missing[@]})); then
+		echo "lab: downloading ${missing[*]} for the guest's dpkg -i" >&2
+		(cd "$deb_deps" && apt-get download -q -o APT::Sandbox::User=root "${missing[@]}" \
+			>/dev/null) || die "apt-get download ${missing[*]} failed"
+	fi
+fi
+
 # --- what the guest needs to know -------------------------------------------------------------
 # Extra 9p shares mounted at their host paths after the guest's tmpfs mounts, so the checkout,
 # the build and the kernel modules are visible even when they live under /tmp.
@@ -252,12 +288,19 @@ exec 9>&-
 	[ "$build" = "$src" ] || echo "${#build} p2 ro $build"
 	echo "${#results} results rw $results"
 } | sort -n -s | cut -d' ' -f2- >"$results/.lab/mounts"
-printf '%s\n%s\n' "$lab/guest.sh" "$results" >"$results/.lab/stage2"
+if ((systemd)); then
+	# init-systemd.sh: stage 2 script, results, the test service's time limit, the kernel
+	printf '%s\n%s\n%s\n%s\n' "$lab/guest-systemd.sh" "$results" "$vm_limit" "$kdir" \
+		>"$results/.lab/stage2"
+else
+	printf '%s\n%s\n' "$lab/guest.sh" "$results" >"$results/.lab/stage2"
+fi
 {
 	printf 'LAB_SRC=%q\n' "$src"
 	printf 'LAB_BUILD=%q\n' "$build"
 	printf 'LAB_KDIR=%q\n' "$kdir"
 	printf 'LAB_DEMO=%q\n' "$demo"
+	printf 'LAB_DEB=%q\nLAB_DEB_DEPS=%q\n' "$deb" "$deb_deps"
 	# a subset of a scenario's cases, for development (scenarios that have cases read it)
 	((demo)) && IKEGW_LAB_CASES=${IKEGW_LAB_CASES:-$demo_cases}
 	[ -z "${IKEGW_LAB_CASES:-}" ] || printf 'export IKEGW_LAB_CASES=%q\n' "$IKEGW_LAB_CASES"
