@@ -1,6 +1,7 @@
 # Install rules for the appliance (systemd unit, sysusers, configuration, man pages) and the
 # Debian package (CPack DEB). Included by the top CMakeLists.txt; scripts/package.sh builds the
-# .deb. The binaries' own install() rules are in daemon/main/CMakeLists.txt (both in sbin).
+# .deb. The binaries' own install() rules are in daemon/main/CMakeLists.txt (ikegwd in sbin,
+# ikegwctl in bin: `ikegwctl check` is for everyone, the rest needs root or the ikegw user).
 # Paths as Debian 12 has them: units in /lib/systemd/system, sysusers in /usr/lib/sysusers.d.
 set(pkg_src ${CMAKE_CURRENT_LIST_DIR})
 set(IKEGW_UNITDIR /lib/systemd/system CACHE PATH "where the systemd units are installed")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian package (CPack DEB, packaging/Packaging.cmake) from the tree and prints
-# the path of the .deb on stdout. Usage: scripts/package.sh [BUILDDIR] (default ./build-package;
-# an existing build directory is reused: it is configured with CMAKE_INSTALL_PREFIX=/usr).
+# the path of the .deb on stdout. Usage: scripts/package.sh [BUILDDIR] (default
+# ./build-package, made if absent; an existing build directory is reused).
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -14,12 +14,14 @@ for tool in cmake cpack dpkg-deb dpkg-shlibdeps; do
 done
 mkdir -p "$build"
 build=$(cd "$build" && pwd -P)
-args=()
-[ -e "$build/CMakeCache.txt" ] || args+=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
-# CMAKE_SKIP_INSTALL_ALL_DEPENDENCY: cpack's install step would otherwise build every test.
-cmake -S "$src" -B "$build" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON \
-	"${args[@]}" >"$build/package-cmake.log" ||
-	{ cat "$build/package-cmake.log" >&2; exit 1; }
+# A new build directory is configured for the package alone (cpack's install step would
+# otherwise build every test first); an existing one is used as it is (its tests get built).
+# The install prefix does not matter: CPack installs under /usr (CPACK_PACKAGING_INSTALL_PREFIX).
+if [ ! -e "$build/CMakeCache.txt" ]; then
+	cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >"$build/package-cmake.log" ||
+		{ cat "$build/package-cmake.log" >&2; exit 1; }
+fi
 cmake --build "$build" -j"$(nproc)" --target ikegwd ikegwctl ikegw_man >"$build/package-build.log" 2>&1 ||
 	{ tail -n 40 "$build/package-build.log" >&2; exit 1; }
 rm -f "$build"/ikegw_*.deb

@@ -10,7 +10,8 @@
 # while a ping runs without loss; a broken file is rejected (config-rejected names file:line),
 # the service stays active on the old SAs; a stopped daemon (SIGSTOP) is killed by the watchdog
 # and restarted, with new SAs and no stale kernel objects; after a CHILD_SA rekey the
-# `ikegwctl --json` counters equal the kernel's (and `ikegwctl metrics`' when it has them).
+# `ikegwctl --json` counters equal the kernel's (and `ikegwctl metrics`' when it has them);
+# dpkg --purge removes it all.
 # lab-timeout: 480
 # shellcheck source=tests/lab/lib.sh
 source "$(dirname "$0")/../lib.sh"
@@ -32,7 +33,7 @@ ikegw_ctl() {
 	local ns=$1
 	shift
 	if [ "$ns" = r1 ]; then
-		/usr/sbin/ikegwctl "$@"
+		/usr/bin/ikegwctl "$@"
 	else
 		lab_nsx "$ns" "$IKEGWCTL_BIN" -S "$(ikegw_sock "$ns")" "$@"
 	fi
@@ -142,8 +143,8 @@ t0=$(lab_uptime)
 lab_check "dpkg -i ${debs[*]##*/}" dpkg -i "${debs[@]}"
 lab_log "dpkg -i took $(awk -v a="$t0" -v b="$(lab_uptime)" 'BEGIN { print b - a }') s"
 lab_save dpkg-L.txt dpkg -L ikegw
-lab_check "package: /usr/sbin/ikegwd and ikegwctl, the unit, the conffile" \
-	grep -qx /usr/sbin/ikegwctl "$RESULTS/dpkg-L.txt"
+lab_check "package installs /usr/bin/ikegwctl" \
+	grep -qx /usr/bin/ikegwctl "$RESULTS/dpkg-L.txt"
 for f in /usr/sbin/ikegwd /lib/systemd/system/ikegwd.service /etc/ikegw/ikegw.conf \
 	/usr/lib/sysusers.d/ikegw.conf /usr/share/man/man8/ikegwd.8.gz; do
 	lab_check "package installs $f" grep -qx "$f" "$RESULTS/dpkg-L.txt"
@@ -336,4 +337,11 @@ lab_log "=== systemctl stop: nothing of ours left in r1"
 lab_check "systemctl stop ikegwd" systemctl stop ikegwd
 ikegw_check_clean r1 stop
 ikegw_stop r2
+
+lab_log "=== dpkg --purge ikegw"
+lab_check "dpkg --purge ikegw" dpkg --purge ikegw
+for f in /usr/sbin/ikegwd /usr/bin/ikegwctl /lib/systemd/system/ikegwd.service "$CONF" \
+	/var/lib/ikegw /etc/systemd/system/multi-user.target.wants/ikegwd.service; do
+	lab_check "purge removed $f" test ! -e "$f"
+done
 lab_finish
