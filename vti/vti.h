@@ -50,6 +50,7 @@ struct vti_link_stats {
 	uint64_t rx_bytes, tx_bytes;
 	uint64_t rx_errors, tx_errors;
 	uint64_t rx_dropped, tx_dropped;
+	uint64_t tx_carrier_errors; /* a VTI counts here what it could not send: no SA, no route */
 };
 
 /* One RTM_NEWLINK reply, decoded. */

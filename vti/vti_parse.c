@@ -233,6 +233,7 @@ static void parse_stats64(const struct nlattr *attr, struct vti_link_stats *ret)
 	ret->tx_errors = s.tx_errors;
 	ret->rx_dropped = s.rx_dropped;
 	ret->tx_dropped = s.tx_dropped;
+	ret->tx_carrier_errors = s.tx_carrier_errors;
 }
 
 int vti_parse_link(const struct nlmsghdr *nlh, struct vti_link_info *ret)

@@ -147,6 +147,10 @@ int kernel_flush_owned(struct kernel *k, struct kernel_flush_counts *ret, struct
 /* Our nftables table for these plans: peers = the tunnel destinations, MSS clamps. */
 int kernel_nft_apply(const struct kernel_tunnel_plan *plans, size_t n, struct kernel_error *err);
 int kernel_nft_remove(struct kernel_error *err);
+/* What our table counted per peer (nft_counters_get): 0 entries when there is no table;
+ * -ENOSPC when max is too small (the first max are filled). */
+int kernel_nft_counters(struct nft_peer_counters *ret, size_t max, size_t *ret_n,
+			struct kernel_error *err);
 
 /* The VTI as the kernel has it now (flags, MTU, IFLA_STATS64); -ENODEV when absent. */
 int kernel_tunnel_link(struct kernel *k, const char *name, struct vti_link_info *ret,

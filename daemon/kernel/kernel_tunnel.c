@@ -517,6 +517,17 @@ int kernel_nft_remove(struct kernel_error *err)
 	return r;
 }
 
+int kernel_nft_counters(struct nft_peer_counters *ret, size_t max, size_t *ret_n,
+			struct kernel_error *err)
+{
+	struct nft_error nerr = { 0 };
+	int r = nft_counters_get(ret, max, ret_n, &nerr);
+
+	if (r < 0)
+		kernel_err_set(err, r, "nftables counters", nerr.msg);
+	return r;
+}
+
 int kernel_tunnel_link(struct kernel *k, const char *name, struct vti_link_info *ret,
 		       struct kernel_error *err)
 {

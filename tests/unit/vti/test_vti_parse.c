@@ -47,6 +47,7 @@ static struct rtnl_link_stats64 sample_stats(void)
 	s.rx_dropped = 7;
 	s.tx_dropped = 8;
 	s.multicast = 99;
+	s.tx_carrier_errors = 13;
 	return s;
 }
 
@@ -114,6 +115,7 @@ static void vti_parse_link_stats64(void **state)
 	assert_int_equal(info.stats.tx_errors, 6);
 	assert_int_equal(info.stats.rx_dropped, 7);
 	assert_int_equal(info.stats.tx_dropped, 8);
+	assert_int_equal(info.stats.tx_carrier_errors, 13);
 	assert_string_equal(info.kind, "vti");
 	assert_true(info.is_vti);
 	assert_string_equal(info.vti.name, "Tunnel1");
