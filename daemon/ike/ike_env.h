@@ -120,6 +120,7 @@ struct ike_tunnel_info {
 	struct ike_kernel_counters retired_in, retired_out;
 	uint64_t last_rekey_us; /* monotonic, 0 = never */
 	uint64_t rekeys;
+	uint64_t dpd_rtt_us; /* the last liveness check's round trip; 0: none measured */
 };
 
 #endif /* IKEGW_IKE_ENV_H */

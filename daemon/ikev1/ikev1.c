@@ -511,5 +511,6 @@ int ikev1_tunnel_info(const struct ikev1 *e, uint32_t tunnel_id, struct ike_tunn
 	ret->retired_out = t->retired_out;
 	ret->last_rekey_us = t->last_rekey_us;
 	ret->rekeys = t->rekeys;
+	ret->dpd_rtt_us = t->dpd_rtt_us;
 	return 0;
 }

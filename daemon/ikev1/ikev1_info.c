@@ -110,6 +110,18 @@ static void peer_deleted_child(struct ikev1_sa *sa, uint32_t spi)
 	}
 }
 
+/* The ACK of our latest R-U-THERE came: its round trip (at least 1 µs: 0 means none) for the
+ * tunnels of this SA. */
+static void dpd_rtt(struct ikev1_sa *sa)
+{
+	struct ikev1 *e = sa->e;
+	uint64_t rtt = ikev1_now(e) - sa->dpd_sent_us;
+
+	for (size_t i = 0; i < e->n_tunnels; i++)
+		if (e->tunnels[i].sa == sa)
+			e->tunnels[i].dpd_rtt_us = rtt ? rtt : 1;
+}
+
 static void send_dpd(struct ikev1_sa *sa, uint16_t type, uint32_t seq)
 {
 	uint8_t chain[64], cky[16], data[4] = { seq >> 24, seq >> 16, seq >> 8, seq };
@@ -172,8 +184,10 @@ bool ikev1_info_input(struct ikev1_sa *sa, struct wire_msg *m)
 			sa->dpd_seq_peer = get32(n->data.ptr);
 			send_dpd(sa, N_R_U_THERE_ACK, sa->dpd_seq_peer);
 		} else if (n->type == N_R_U_THERE_ACK && n->data.len == 4) {
-			if (get32(n->data.ptr) == sa->dpd_seq)
+			if (get32(n->data.ptr) == sa->dpd_seq && sa->dpd_outstanding) {
 				sa->dpd_outstanding = 0;
+				dpd_rtt(sa);
+			}
 		} else {
 			const char *name = wire_notify_name(1, n->type);
 
@@ -262,6 +276,7 @@ static void dpd_fire(struct ike_timer *tm, void *userdata)
 	    (decaps == sa->dpd_last_decaps && sa->last_in_us + interval * 1000000ull <= now)) {
 		sa->dpd_seq++;
 		sa->dpd_outstanding++;
+		sa->dpd_sent_us = now;
 		send_dpd(sa, N_R_U_THERE, sa->dpd_seq);
 		ike_timer_arm(&e->timers, &sa->dpd_timer, now + (uint64_t)retry * 1000000ull);
 	} else {

@@ -155,6 +155,7 @@ struct ikev1_sa {
 	uint32_t dpd_seq, dpd_seq_peer;
 	int dpd_outstanding;
 	uint64_t dpd_last_decaps;
+	uint64_t dpd_sent_us; /* when R-U-THERE dpd_seq went out */
 	struct ike_timer life_timer; /* half-open timeout, then lifetime (rekey/expire) */
 	struct ike_timer dpd_timer;
 	struct ike_timer delete_timer;
@@ -172,6 +173,7 @@ struct ikev1_tunnel {
 	struct ikev1_child children[IKEV1_MAX_CHILDREN];
 	struct ike_kernel_counters retired_in, retired_out;
 	uint64_t last_rekey_us, rekeys;
+	uint64_t dpd_rtt_us; /* R-U-THERE to its ACK (each has its own sequence number); 0: none */
 	unsigned failures;
 	bool want_qm; /* start Quick Mode when the ISAKMP SA is up */
 	struct ike_timer reinit_timer;

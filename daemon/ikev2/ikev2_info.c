@@ -98,6 +98,7 @@ void ikev2_info_request(struct ikev2_sa *sa, struct wire_msg *m, uint32_t msgid)
 void ikev2_info_response(struct ikev2_sa *sa, struct wire_msg *m)
 {
 	enum ikev2_req_kind kind = sa->req_kind;
+	int tries = sa->req_tries;
 
 	(void)m;
 	ikev2_request_done(sa);
@@ -113,6 +114,14 @@ void ikev2_info_response(struct ikev2_sa *sa, struct wire_msg *m)
 		break;
 	case IKEV2_REQ_DPD:
 		ikev2_debug(sa, "liveness check answered");
+		/* its round trip (at least 1 µs: 0 means none), unless it was retransmitted:
+		 * which send would the answer be for? */
+		for (size_t i = 0; tries == 0 && i < sa->e->n_tunnels; i++) {
+			uint64_t rtt = ikev2_now(sa->e) - sa->dpd_sent_us;
+
+			if (sa->e->tunnels[i].sa == sa)
+				sa->e->tunnels[i].dpd_rtt_us = rtt ? rtt : 1;
+		}
 		break;
 	default:
 		break;
@@ -181,9 +190,13 @@ int ikev2_delete_child_start(struct ikev2_sa *sa, struct ikev2_child *c)
 
 int ikev2_dpd_start(struct ikev2_sa *sa)
 {
+	int r;
+
 	ikev2_debug(sa, "Sending liveness check (DPD)");
-	return ikev2_send_request(sa, WIRE_EX2_INFORMATIONAL, IKEV2_REQ_DPD, NULL, 0,
-				  WIRE_PL_NONE);
+	r = ikev2_send_request(sa, WIRE_EX2_INFORMATIONAL, IKEV2_REQ_DPD, NULL, 0, WIRE_PL_NONE);
+	if (r == 0)
+		sa->dpd_sent_us = ikev2_now(sa->e);
+	return r;
 }
 
 /* Should a liveness check go out now? Periodic: yes. On demand: only when nothing came

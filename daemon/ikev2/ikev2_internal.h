@@ -181,6 +181,7 @@ struct ikev2_sa {
 	uint64_t established_us;
 	uint64_t last_in_us; /* last authenticated message from the peer */
 	uint64_t dpd_last_decaps;
+	uint64_t dpd_sent_us; /* when the liveness check in flight was first sent */
 	uint32_t lifetime_s;
 	struct ike_timer life_timer;  /* half-open timeout, IKE rekey, lifetime */
 	struct ike_timer dpd_timer;
@@ -216,6 +217,7 @@ struct ikev2_tunnel {
 	struct ikev2_sa *nego; /* the IKE SA we are initiating for it */
 	struct ike_kernel_counters retired_in, retired_out;
 	uint64_t last_rekey_us, rekeys;
+	uint64_t dpd_rtt_us; /* last liveness check answered at the first try; 0: none */
 	unsigned failures;
 	struct ike_timer reinit_timer;
 };

@@ -200,14 +200,19 @@ static void test_dead_peer(void **state)
 {
 	static const char a_dpd[] = CFG_V1("192.0.2.1", "192.0.2.2", "1", "s3cret", "always", "",
 					   "", "crypto isakmp keepalive 10 2 periodic\n");
+	struct ike_tunnel_info ti;
 	struct xpair p;
 
 	(void)state;
 	x_init(&p, a_dpd, cfg_b, "192.0.2.1", "192.0.2.2");
 	x_run(&p, 5);
 	up_or_dump(&p);
+	assert_int_equal(ikev1_tunnel_info(p.a.e1, 1, &ti), 0);
+	assert_int_equal(ti.dpd_rtt_us, 0); /* no R-U-THERE yet: not measured */
 	x_run(&p, 30); /* R-U-THERE answered */
 	assert_int_equal(x_ike_count(&p.a, "QM_IDLE"), 1);
+	assert_int_equal(ikev1_tunnel_info(p.a.e1, 1, &ti), 0);
+	assert_int_equal(ti.dpd_rtt_us, 1); /* ACKed at once (no latency here): 1 µs at least */
 	p.b.drop_out = true;
 	x_run(&p, 40);
 	assert_true(x_log_has(&p.a, "peer is dead"));

@@ -258,12 +258,18 @@ static void test_key_export_off(void **state)
  * the tunnel is up again. */
 static void test_dpd_dead_and_back(void **state)
 {
+	struct ike_tunnel_info ti;
 	struct xpair p;
 
 	(void)state;
 	x_init(&p, cfg_a, cfg_b, "192.0.2.1", "192.0.2.2");
 	x_run(&p, 5);
 	assert_int_equal(x_sa_count(&p.a), 2);
+	assert_int_equal(ikev2_tunnel_info(p.a.e, 1, &ti), 0);
+	assert_int_equal(ti.dpd_rtt_us, 0); /* no liveness check yet: not measured */
+	x_run(&p, 10);
+	assert_int_equal(ikev2_tunnel_info(p.a.e, 1, &ti), 0);
+	assert_int_equal(ti.dpd_rtt_us, 1); /* answered at once (no latency here): 1 µs at least */
 	p.b.drop_out = true;
 	x_run(&p, 60);
 	assert_true(x_log_has(&p.a, "peer is dead"));
