@@ -88,8 +88,11 @@ static int env_random(void *ctx, void *buf, size_t len)
 static int env_send(void *ctx, const struct ike_path *path, const void *buf, size_t len)
 {
 	struct gw *gw = ctx;
+	int r = gw_transport_send(gw->transport, path, buf, len);
 
-	return gw_transport_send(gw->transport, path, buf, len);
+	if (r == 0)
+		gw_peers_count_tx(&gw->peers, &path->remote, len);
+	return r;
 }
 
 static int env_send_keepalive(void *ctx, const struct ike_path *path)
@@ -183,6 +186,9 @@ void gw_show_ctx_init(struct gw *gw, struct gw_show_ctx *c)
 	c->kops = gw->kernel ? kernel_ike_ops(gw->kernel) : NULL;
 	c->pki = gw->pki;
 	c->now_us = gw_now();
+	c->rx_bad_version = gw->rx_bad_version;
+	c->reloads_ok = gw->reloads_ok;
+	c->reloads_failed = gw->reloads_failed;
 }
 
 static void status_update(struct gw *gw)
@@ -236,6 +242,7 @@ static void transport_recv(void *userdata, const struct ike_path *path, const ui
 	struct gw *gw = userdata;
 	uint8_t major = len >= GW_IKE_HDR_LEN ? buf[GW_IKE_VERSION_OFFSET] >> 4 : 0;
 
+	gw_peers_count_rx(&gw->peers, &path->remote, len);
 	switch (major) {
 	case 1:
 		ikev1_input(gw->ikev1, path, buf, len);
@@ -430,6 +437,7 @@ int gw_reload(struct gw *gw, char *err, size_t errlen)
 				 diag.n_errors > 1 ? " (and more errors, see the log)" : "");
 		}
 		config_diag_clear(&diag);
+		gw->reloads_failed++;
 		sd_notify(0, "READY=1");
 		return r;
 	}
@@ -453,6 +461,7 @@ int gw_reload(struct gw *gw, char *err, size_t errlen)
 		       strerror(-r));
 		if (err && errlen)
 			snprintf(err, errlen, "reload failed: %s", strerror(-r));
+		gw->reloads_failed++;
 		sd_notify(0, "READY=1");
 		return r;
 	}
@@ -478,6 +487,7 @@ int gw_reload(struct gw *gw, char *err, size_t errlen)
 	gw_nft_apply(gw);
 	gw_log(&gw->log, LOG_NOTICE, &(struct gw_log_fields){ .event = "config-reloaded" },
 	       "configuration %s reloaded: %zu tunnels", gw->config_path, cfg->n_tunnels);
+	gw->reloads_ok++;
 	sd_notify(0, "READY=1");
 	gw_after_event(gw);
 	return 0;
@@ -683,6 +693,8 @@ void gw_free(struct gw *gw)
 	gw_tunnels_free(gw->tunnels, gw->n_tunnels);
 	config_free(gw->empty_cfg);
 	held_free(gw);
+	gw_peers_free(&gw->peers);
+	gw_diag_memory_clear(&gw->diag);
 	pki_store_free(gw->pki);
 	config_free(gw->cfg);
 	sd_event_unref(gw->ev);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -24,6 +25,26 @@ static void show_ctx(struct gw *gw, struct gw_show_ctx *c)
 	gw_show_ctx_init(gw, c);
 	c->link = link_of;
 	c->link_ctx = gw;
+}
+
+/* show_ctx with the per-peer counters (IKE sent, nftables), freed by counters_done(). */
+static void show_ctx_counters(struct gw *gw, struct gw_show_ctx *c)
+{
+	struct gw_peer_counters *v = NULL;
+	size_t n = 0;
+
+	show_ctx(gw, c);
+	if (gw_peers_read(gw, &v, &n) == 0) {
+		c->peers = v;
+		c->n_peers = n;
+	}
+}
+
+static void counters_done(struct gw_show_ctx *c)
+{
+	free((void *)c->peers);
+	c->peers = NULL;
+	c->n_peers = 0;
 }
 
 static int usage(char *err, size_t errlen, const char *what)
@@ -84,8 +105,9 @@ static int h_ipsec_sa(void *userdata, const struct ctl_request *req, struct json
 		snprintf(name, sizeof(name), "%s%s%s", req->args[1], req->n_args == 3 ? " " : "",
 			 req->n_args == 3 ? req->args[2] : "");
 	}
-	show_ctx(gw, &c);
+	show_ctx_counters(gw, &c);
 	o = gw_show_ipsec_sa(&c, name[0] ? name : NULL, &unknown);
+	counters_done(&c);
 	if (unknown) {
 		snprintf(err, errlen, "%% %s is not a tunnel interface of this configuration",
 			 name);
@@ -132,11 +154,33 @@ static int h_session(void *userdata, const struct ctl_request *req, struct json_
 {
 	struct gw *gw = userdata;
 	struct gw_show_ctx c;
+	struct json_object *o;
 
 	if (req->n_args > 1 || (req->n_args == 1 && !ctl_word_is(req->args[0], "detail")))
 		return usage(err, errlen, "show crypto session [detail]");
-	show_ctx(gw, &c);
-	return show_result(gw, gw_show_session(&c), ret);
+	show_ctx_counters(gw, &c);
+	c.diag = &gw->diag; /* each look is compared with the previous one */
+	o = gw_show_session(&c);
+	counters_done(&c);
+	return show_result(gw, o, ret);
+}
+
+/* `metrics [prometheus]`: OpenMetrics text, or the Prometheus text format (docs/operations.md,
+ * "Metrics"). */
+static int h_metrics(void *userdata, const struct ctl_request *req, struct json_object **ret,
+		     char *err, size_t errlen)
+{
+	struct gw *gw = userdata;
+	struct gw_show_ctx c;
+	struct json_object *o;
+	bool prometheus = req->n_args == 1 && ctl_word_is(req->args[0], "prometheus");
+
+	if (req->n_args > 1 || (req->n_args == 1 && !prometheus))
+		return usage(err, errlen, "metrics [prometheus]");
+	show_ctx_counters(gw, &c);
+	o = gw_show_metrics(&c, prometheus);
+	counters_done(&c);
+	return result(o, ret);
 }
 
 static int h_profile(void *userdata, const struct ctl_request *req, struct json_object **ret,
@@ -267,6 +311,7 @@ static const struct ctl_command commands[] = {
 	{ "clear crypto sa", h_clear_sa, "delete IKE and IPsec SAs [peer ADDR]" },
 	{ "clear crypto session", h_clear_session, "delete sessions [remote ADDR]" },
 	{ "reload", h_reload, "re-read the configuration file" },
+	{ "metrics", h_metrics, "counters as OpenMetrics text [prometheus: text format 0.0.4]" },
 	{ "debug crypto ikev2", h_debug_ikev2, "IKEv2 debug lines on" },
 	{ "debug crypto isakmp", h_debug_isakmp, "IKEv1 (ISAKMP) debug lines on" },
 	{ "undebug all", h_undebug, "all debugging off" },

@@ -45,6 +45,9 @@ struct gw {
 	size_t n_tunnels;
 	char status[384];
 	uint64_t rx_bad_version; /* datagrams that were neither IKEv1 nor IKEv2 */
+	uint64_t reloads_ok, reloads_failed;
+	struct gw_peers peers;		/* IKE sent/received per tunnel destination, nft base */
+	struct gw_diag_memory diag;	/* `show crypto session`'s last look per tunnel */
 	uint64_t bad_version_logged_us;
 	bool stopping;
 };
@@ -66,8 +69,16 @@ void gw_tunnel_build(struct gw *gw, struct gw_tunnel *t);
 void gw_tunnel_destroy(struct gw *gw, const struct gw_tunnel *t);
 /* Moves the kernel from the running tunnels to next: unchanged ones are left alone. */
 void gw_tunnels_diff(struct gw *gw, struct gw_tunnel *next, size_t n_next);
-/* Our nftables table for the running tunnels; logs a failure. */
+/* Our nftables table for the running tunnels; logs a failure. What the old table counted is
+ * carried over into gw->peers first (replacing the table resets its counters). */
 void gw_nft_apply(struct gw *gw);
+
+/* gw_counters.c: the per-peer counters. Before our nftables table is replaced: its counts
+ * join gw->peers' carried base, whose entries then follow gw->cfg's tunnel destinations. */
+void gw_peers_before_nft(struct gw *gw);
+/* Every peer's counters now (one nftables dump; a failed dump is logged and leaves the
+ * nftables fields unknown). *ret: free(). */
+int gw_peers_read(struct gw *gw, struct gw_peer_counters **ret, size_t *ret_n);
 
 /* gw_ctl.c: the control socket (when the ctl library is built in). */
 int gw_ctl_open(struct gw *gw, const char *path, char *err, size_t errlen);

@@ -1,6 +1,6 @@
 /*
  * JSON of `show crypto ipsec sa`, `show crypto ikev2 sa`, `show crypto isakmp sa` and
- * `show crypto session`, over both engines through one collection path (sa_list_get,
+ * `show crypto session`, over both engines through one collection path (gw_sa_list_get,
  * tunnel_info). Per-tunnel packet totals are the owning engine's retired counters plus the
  * kernel's counters of every SA still installed, so they survive rekeys and equal what the
  * kernel counted.
@@ -12,23 +12,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "gw_show.h"
+#include "gw_show_int.h"
 #include "wire_types.h"
-
-/* ---- a copy of the engines' state (their infos are valid during the callback only) ---- */
-
-struct sa_copy {
-	struct ike_sa_info info; /* children and strings point at the copies (sa_list_get) */
-	char state[32], profile[128];
-	struct ike_child_info *children;
-};
-
-struct sa_list {
-	struct sa_copy *v;
-	size_t n;
-	bool nomem;
-	uint8_t version; /* of the engine being walked: tags every copy */
-};
 
 static void collect_cb(void *userdata, const struct ike_sa_info *info)
 {
@@ -63,7 +48,7 @@ static void collect_cb(void *userdata, const struct ike_sa_info *info)
 	l->n++;
 }
 
-static void sa_list_free(struct sa_list *l)
+void gw_sa_list_free(struct sa_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i].children);
@@ -71,7 +56,7 @@ static void sa_list_free(struct sa_list *l)
 }
 
 /* Every SA of both engines: IKEv1's ISAKMP SAs, then IKEv2's IKE SAs, each in creation order. */
-static int sa_list_get(const struct gw_show_ctx *c, struct sa_list *ret)
+int gw_sa_list_get(const struct gw_show_ctx *c, struct sa_list *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->version = 1;
@@ -81,7 +66,7 @@ static int sa_list_get(const struct gw_show_ctx *c, struct sa_list *ret)
 	if (c->ikev2)
 		ikev2_foreach_sa(c->ikev2, collect_cb, ret);
 	if (ret->nomem) {
-		sa_list_free(ret);
+		gw_sa_list_free(ret);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < ret->n; i++) {
@@ -342,18 +327,6 @@ static uint64_t seconds_since(const struct gw_show_ctx *c, uint64_t us)
 
 /* ---- show crypto ipsec sa ---- */
 
-struct dir_totals {
-	uint64_t pkts, bytes, replay, integrity;
-};
-
-static void totals_add(struct dir_totals *t, const struct ike_kernel_counters *k)
-{
-	t->pkts += k->packets;
-	t->bytes += k->bytes;
-	t->replay += k->replay_errors;
-	t->integrity += k->integrity_errors;
-}
-
 /* The kernel's counters of one SA; zeros when it is gone (a race with a rekey). */
 static void sa_counters(const struct gw_show_ctx *c, uint32_t tunnel_id,
 			const struct config_addr *dst, uint32_t spi,
@@ -365,19 +338,33 @@ static void sa_counters(const struct gw_show_ctx *c, uint32_t tunnel_id,
 		memset(ret, 0, sizeof(*ret));
 }
 
-static struct json_object *child_sa_json(const struct gw_show_ctx *c, const struct sa_copy *s,
-					 const struct ike_child_info *ch, struct dir_totals *out,
-					 struct dir_totals *in)
+static void totals_add(struct gw_tunnel_counters *tc, const struct ike_kernel_counters *in,
+		       const struct ike_kernel_counters *out)
 {
-	struct json_object *o = json_object_new_object();
+	tc->encaps_pkts += out->packets;
+	tc->encaps_bytes += out->bytes;
+	tc->decaps_pkts += in->packets;
+	tc->decaps_bytes += in->bytes;
+	tc->errors_replay += in->replay_errors;
+	tc->errors_integrity += in->integrity_errors;
+}
+
+/* One CHILD_SA's kernel counters join the tunnel's; its JSON goes to sas (when not NULL). */
+static void child_sa_add(const struct gw_show_ctx *c, const struct sa_copy *s,
+			 const struct ike_child_info *ch, struct gw_tunnel_counters *tc,
+			 struct json_object *sas)
+{
+	struct json_object *o;
 	struct ike_kernel_counters kin, kout;
 	uint64_t age = seconds_since(c, ch->established_us);
 	char tf[64];
 
 	sa_counters(c, ch->tunnel_id, &s->info.path.local, ch->spi_in, &kin);
 	sa_counters(c, ch->tunnel_id, &s->info.path.remote, ch->spi_out, &kout);
-	totals_add(in, &kin);
-	totals_add(out, &kout);
+	totals_add(tc, &kin, &kout);
+	if (!sas)
+		return;
+	o = json_object_new_object();
 	json_object_object_add(o, "spi_in", spi32_json(ch->spi_in));
 	json_object_object_add(o, "spi_out", spi32_json(ch->spi_out));
 	json_object_object_add(o, "transform",
@@ -396,7 +383,56 @@ static struct json_object *child_sa_json(const struct gw_show_ctx *c, const stru
 	json_object_object_add(o, "decaps_bytes", u64_json(kin.bytes));
 	json_object_object_add(o, "errors_replay", u64_json(kin.replay_errors));
 	json_object_object_add(o, "errors_integrity", u64_json(kin.integrity_errors));
-	return o;
+	json_object_array_add(sas, o);
+}
+
+/* An IKE SA serves a tunnel when one of its CHILD_SAs does, or (none yet) when it runs
+ * between the tunnel's endpoints. */
+static bool sa_serves(const struct sa_copy *s, const struct config_interface *t)
+{
+	if (s->info.n_children) {
+		for (size_t i = 0; i < s->info.n_children; i++)
+			if (s->children[i].tunnel_id == t->tunnel_number)
+				return true;
+		return false;
+	}
+	return addr_equal(&s->info.path.remote, &t->destination);
+}
+
+void gw_tunnel_counters_get(const struct gw_show_ctx *c, const struct sa_list *l,
+			    const struct config_interface *t, struct gw_tunnel_counters *ret,
+			    struct json_object *sas)
+{
+	const struct gw_peer_counters *p;
+
+	memset(ret, 0, sizeof(*ret));
+	tunnel_info(c, t->tunnel_number, &ret->ti);
+	totals_add(ret, &ret->ti.retired_in, &ret->ti.retired_out);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sa_copy *s = &l->v[i];
+
+		for (size_t j = 0; j < s->info.n_children; j++)
+			if (s->children[j].tunnel_id == t->tunnel_number)
+				child_sa_add(c, s, &s->children[j], ret, sas);
+	}
+	if (c->link && c->link(c->link_ctx, t->name, &ret->link) == 0)
+		ret->has_link = true;
+	p = gw_peer_find(c->peers, c->n_peers, &t->destination);
+	if (p) {
+		ret->has_peer = true;
+		ret->peer = *p;
+	}
+}
+
+const char *gw_tunnel_profile(const struct config_interface *t)
+{
+	const struct config_ipsec_profile *ip = t->protection;
+
+	if (ip && ip->ikev2_profile_name)
+		return ip->ikev2_profile_name;
+	if (ip && ip->isakmp_profile_name)
+		return ip->isakmp_profile_name;
+	return NULL;
 }
 
 static struct json_object *link_json(const struct vti_link_info *l)
@@ -416,40 +452,53 @@ static struct json_object *link_json(const struct vti_link_info *l)
 		json_object_object_add(o, "tx_errors", u64_json(l->stats.tx_errors));
 		json_object_object_add(o, "rx_dropped", u64_json(l->stats.rx_dropped));
 		json_object_object_add(o, "tx_dropped", u64_json(l->stats.tx_dropped));
+		json_object_object_add(o, "tx_carrier_errors",
+				       u64_json(l->stats.tx_carrier_errors));
 	}
 	return o;
+}
+
+/* The peer's packets as counted by us (IKE sent) and our nftables table (IKE, ESP received);
+ * null where unknown. */
+static void peer_fields(struct json_object *o, const struct gw_tunnel_counters *tc)
+{
+	const struct gw_peer_counters *p = &tc->peer;
+	bool nft = tc->has_peer && p->nft;
+
+	json_object_object_add(o, "ike_tx_pkts", tc->has_peer ? u64_json(p->ike_tx_pkts) : NULL);
+	json_object_object_add(o, "ike_tx_bytes", tc->has_peer ? u64_json(p->ike_tx_bytes) : NULL);
+	json_object_object_add(o, "ike_rx_pkts", nft ? u64_json(p->ike_rx_pkts) : NULL);
+	json_object_object_add(o, "ike_rx_bytes", nft ? u64_json(p->ike_rx_bytes) : NULL);
+	json_object_object_add(o, "esp_rx_pkts", nft ? u64_json(p->esp_rx_pkts) : NULL);
+	json_object_object_add(o, "esp_rx_bytes", nft ? u64_json(p->esp_rx_bytes) : NULL);
 }
 
 static struct json_object *tunnel_json(const struct gw_show_ctx *c, const struct sa_list *l,
 				       const struct config_interface *t)
 {
 	struct json_object *o = json_object_new_object(), *sas = json_object_new_array();
-	struct ike_tunnel_info ti;
-	struct dir_totals in = { 0 }, out = { 0 };
-	struct vti_link_info li;
+	struct gw_tunnel_counters tc;
+	const struct ike_tunnel_info *ti = &tc.ti;
+	bool stats;
 
-	tunnel_info(c, t->tunnel_number, &ti);
-	totals_add(&in, &ti.retired_in);
-	totals_add(&out, &ti.retired_out);
-	for (size_t i = 0; i < l->n; i++)
-		for (size_t j = 0; j < l->v[i].info.n_children; j++)
-			if (l->v[i].children[j].tunnel_id == t->tunnel_number)
-				json_object_array_add(sas, child_sa_json(c, &l->v[i],
-									 &l->v[i].children[j], &out,
-									 &in));
+	gw_tunnel_counters_get(c, l, t, &tc, sas);
+	stats = tc.has_link && tc.link.has_stats;
 	json_object_object_add(o, "interface", json_object_new_string(t->name));
 	json_object_object_add(o, "peer", addr_json(&t->destination));
 	json_object_object_add(o, "local", addr_json(&t->source));
-	json_object_object_add(o, "status", json_object_new_string(ti.up ? "up" : "down"));
-	json_object_object_add(o, "encaps_pkts", u64_json(out.pkts));
-	json_object_object_add(o, "decaps_pkts", u64_json(in.pkts));
-	json_object_object_add(o, "encaps_bytes", u64_json(out.bytes));
-	json_object_object_add(o, "decaps_bytes", u64_json(in.bytes));
-	json_object_object_add(o, "errors_replay", u64_json(in.replay));
-	json_object_object_add(o, "errors_integrity", u64_json(in.integrity));
+	json_object_object_add(o, "status", json_object_new_string(ti->up ? "up" : "down"));
+	json_object_object_add(o, "encaps_pkts", u64_json(tc.encaps_pkts));
+	json_object_object_add(o, "decaps_pkts", u64_json(tc.decaps_pkts));
+	json_object_object_add(o, "encaps_bytes", u64_json(tc.encaps_bytes));
+	json_object_object_add(o, "decaps_bytes", u64_json(tc.decaps_bytes));
+	json_object_object_add(o, "errors_replay", u64_json(tc.errors_replay));
+	json_object_object_add(o, "errors_integrity", u64_json(tc.errors_integrity));
+	/* packets routed into the VTI that it could not send (no SA, no route); null: unread */
+	json_object_object_add(o, "errors_no_sa",
+			       stats ? u64_json(tc.link.stats.tx_carrier_errors) : NULL);
 	/* "last_rekey": text for people (null: never), "last_rekey_seconds" for programs */
-	if (ti.last_rekey_us) {
-		uint64_t ago = seconds_since(c, ti.last_rekey_us);
+	if (ti->last_rekey_us) {
+		uint64_t ago = seconds_since(c, ti->last_rekey_us);
 		char buf[48];
 
 		snprintf(buf, sizeof(buf), "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 " ago",
@@ -460,12 +509,16 @@ static struct json_object *tunnel_json(const struct gw_show_ctx *c, const struct
 		json_object_object_add(o, "last_rekey", NULL);
 		json_object_object_add(o, "last_rekey_seconds", NULL);
 	}
-	json_object_object_add(o, "rekeys", u64_json(ti.rekeys));
+	json_object_object_add(o, "rekeys", u64_json(ti->rekeys));
+	/* the last liveness check's round trip (IKEv2 INFORMATIONAL answered at the first try,
+	 * IKEv1 R-U-THERE to its ACK); null: none measured yet */
+	json_object_object_add(o, "dpd_rtt_us", ti->dpd_rtt_us ? u64_json(ti->dpd_rtt_us) : NULL);
+	peer_fields(o, &tc);
 	json_object_object_add(o, "protection",
 			       t->protection_name ? json_object_new_string(t->protection_name)
 						  : NULL);
-	if (c->link && c->link(c->link_ctx, t->name, &li) == 0)
-		json_object_object_add(o, "link", link_json(&li));
+	if (tc.has_link)
+		json_object_object_add(o, "link", link_json(&tc.link));
 	json_object_object_add(o, "sas", sas);
 	return o;
 }
@@ -485,7 +538,7 @@ struct json_object *gw_show_ipsec_sa(const struct gw_show_ctx *c, const char *on
 			return NULL;
 		}
 	}
-	if (sa_list_get(c, &l) < 0)
+	if (gw_sa_list_get(c, &l) < 0)
 		return NULL;
 	o = json_object_new_object();
 	tunnels = json_object_new_array();
@@ -494,7 +547,7 @@ struct json_object *gw_show_ipsec_sa(const struct gw_show_ctx *c, const char *on
 			json_object_array_add(tunnels, tunnel_json(c, &l, c->cfg->tunnels[i]));
 	json_object_object_add(o, "command", json_object_new_string("show crypto ipsec sa"));
 	json_object_object_add(o, "tunnels", tunnels);
-	sa_list_free(&l);
+	gw_sa_list_free(&l);
 	return o;
 }
 
@@ -579,7 +632,7 @@ static struct json_object *show_ike_sa(const struct gw_show_ctx *c, bool detail,
 	struct json_object *o, *sas;
 	struct sa_list l;
 
-	if (sa_list_get(c, &l) < 0)
+	if (gw_sa_list_get(c, &l) < 0)
 		return NULL;
 	o = json_object_new_object();
 	sas = json_object_new_array();
@@ -589,7 +642,7 @@ static struct json_object *show_ike_sa(const struct gw_show_ctx *c, bool detail,
 	json_object_object_add(o, "command", json_object_new_string(command));
 	json_object_object_add(o, "detail", json_object_new_boolean(detail));
 	json_object_object_add(o, "sas", sas);
-	sa_list_free(&l);
+	gw_sa_list_free(&l);
 	return o;
 }
 
@@ -605,31 +658,21 @@ struct json_object *gw_show_isakmp_sa(const struct gw_show_ctx *c, bool detail)
 
 /* ---- show crypto session ---- */
 
-/* An IKE SA serves a tunnel when one of its CHILD_SAs does, or (none yet) when it runs
- * between the tunnel's endpoints. */
-static bool sa_serves(const struct sa_copy *s, const struct config_interface *t)
-{
-	if (s->info.n_children) {
-		for (size_t i = 0; i < s->info.n_children; i++)
-			if (s->children[i].tunnel_id == t->tunnel_number)
-				return true;
-		return false;
-	}
-	return addr_equal(&s->info.path.remote, &t->destination);
-}
-
 static struct json_object *session_json(const struct gw_show_ctx *c, const struct sa_list *l,
 					const struct config_interface *t)
 {
 	struct json_object *o = json_object_new_object(), *ike = json_object_new_array();
-	const struct config_ipsec_profile *ip = t->protection;
-	struct ike_tunnel_info ti;
+	const char *profile = gw_tunnel_profile(t);
+	struct gw_tunnel_counters tc;
+	const struct ike_tunnel_info *ti = &tc.ti;
+	struct gw_diag_sample cur, prev;
 	bool ready = false, negotiating = false;
 	uint64_t active = 0;
 	int port = 500;
 	const char *status;
+	char peer[CONFIG_ADDR_STRLEN];
 
-	tunnel_info(c, t->tunnel_number, &ti);
+	gw_tunnel_counters_get(c, l, t, &tc, NULL);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sa_copy *s = &l->v[i];
 		struct json_object *x;
@@ -667,24 +710,33 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 		json_object_array_add(ike, x);
 	}
 	if (ready)
-		status = ti.up ? "UP-ACTIVE" : "UP-IDLE";
-	else if (ti.up)
+		status = ti->up ? "UP-ACTIVE" : "UP-IDLE";
+	else if (ti->up)
 		status = "UP-NO-IKE";
 	else
 		status = negotiating ? "DOWN-NEGOTIATING" : "DOWN";
 	json_object_object_add(o, "interface", json_object_new_string(t->name));
 	json_object_object_add(o, "peer", addr_json(&t->destination));
 	json_object_object_add(o, "local", addr_json(&t->source));
-	json_object_object_add(
-		o, "profile",
-		ip && ip->ikev2_profile_name	? json_object_new_string(ip->ikev2_profile_name)
-		: ip && ip->isakmp_profile_name ? json_object_new_string(ip->isakmp_profile_name)
-						: NULL);
+	json_object_object_add(o, "profile", profile ? json_object_new_string(profile) : NULL);
 	json_object_object_add(o, "status", json_object_new_string(status));
 	json_object_object_add(o, "port", json_object_new_int(port));
 	json_object_object_add(o, "active_sas", u64_json(active));
 	json_object_object_add(o, "ipsec_flows", u64_json(active));
 	json_object_object_add(o, "ike_sas", ike);
+	/* seed 004: what the counters say since the last look */
+	gw_diag_sample_of(&tc, c->now_us, &cur);
+	memset(&prev, 0, sizeof(prev));
+	if (c->diag)
+		gw_diag_memory_get(c->diag, t->name, &prev);
+	if (t->destination.family)
+		config_addr_str(&t->destination, peer, sizeof(peer));
+	else
+		snprintf(peer, sizeof(peer), "the peer");
+	gw_diagnose(o, t->name, peer, &cur, &prev, ti->up);
+	/* out of memory: the next look compares with the older sample, and says how old */
+	if (c->diag)
+		(void)gw_diag_memory_put(c->diag, t->name, &cur);
 	return o;
 }
 
@@ -693,7 +745,7 @@ struct json_object *gw_show_session(const struct gw_show_ctx *c)
 	struct json_object *o, *v;
 	struct sa_list l;
 
-	if (sa_list_get(c, &l) < 0)
+	if (gw_sa_list_get(c, &l) < 0)
 		return NULL;
 	o = json_object_new_object();
 	v = json_object_new_array();
@@ -701,7 +753,7 @@ struct json_object *gw_show_session(const struct gw_show_ctx *c)
 		json_object_array_add(v, session_json(c, &l, c->cfg->tunnels[i]));
 	json_object_object_add(o, "command", json_object_new_string("show crypto session"));
 	json_object_object_add(o, "sessions", v);
-	sa_list_free(&l);
+	gw_sa_list_free(&l);
 	return o;
 }
 
@@ -720,9 +772,9 @@ void gw_show_counts(const struct gw_show_ctx *c, size_t *ret_up, size_t *ret_tun
 	*ret_up = up;
 	*ret_tunnels = c->cfg ? c->cfg->n_tunnels : 0;
 	*ret_ike_sas = 0;
-	if (sa_list_get(c, &l) == 0) {
+	if (gw_sa_list_get(c, &l) == 0) {
 		*ret_ike_sas = l.n;
-		sa_list_free(&l);
+		gw_sa_list_free(&l);
 	}
 }
 

@@ -132,6 +132,7 @@ void gw_nft_apply(struct gw *gw)
 		gw_log(&gw->log, LOG_ERR, NULL, "nftables: out of memory");
 		return;
 	}
+	gw_peers_before_nft(gw);
 	for (size_t i = 0; i < gw->n_tunnels; i++)
 		if (gw->tunnels[i].planned)
 			plans[n++] = gw->tunnels[i].plan; /* shallow: routes are not used */

@@ -5,6 +5,7 @@
  * Tunnel-id ... Status, dst src state conn-id status) keep their IOS spelling.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -93,9 +94,25 @@ static void render_tunnel(FILE *f, struct json_object *t)
 		   "#pkts no sa: %lld\n",
 		jint(t, "errors_replay", 0), jint(t, "errors_integrity", 0),
 		jint(t, "errors_no_sa", 0));
+	/* what came from the peer as our nftables table counted it, and the IKE we sent it */
+	if (jint(t, "ike_tx_pkts", -1) >= 0) {
+		char ike[24] = "-", esp[24] = "-"; /* "-": our nftables table did not count */
+
+		if (jint(t, "ike_rx_pkts", -1) >= 0)
+			snprintf(ike, sizeof(ike), "%lld", jint(t, "ike_rx_pkts", 0));
+		if (jint(t, "esp_rx_pkts", -1) >= 0)
+			snprintf(esp, sizeof(esp), "%lld", jint(t, "esp_rx_pkts", 0));
+		fprintf(f, "    #pkts ike sent: %lld, #pkts ike received: %s, #pkts esp received: %s\n",
+			jint(t, "ike_tx_pkts", 0), ike, esp);
+	}
 	fprintf(f, "\n     local crypto endpt.: %s, remote crypto endpt.: %s\n", local, peer);
 	fprintf(f, "     tunnel status: %s, last rekey: %s\n", jstr(t, "status", "down"),
 		rekey ? rekey : "never");
+	if (jint(t, "dpd_rtt_us", -1) >= 0)
+		fprintf(f, "     dpd round trip: %lld.%03lld ms\n", jint(t, "dpd_rtt_us", 0) / 1000,
+			jint(t, "dpd_rtt_us", 0) % 1000);
+	else
+		fprintf(f, "     dpd round trip: not measured\n");
 	fprintf(f, "     current outbound spi: ");
 	print_spi(f, cur ? jstr(cur, "spi_out", "0x0") : "0x0");
 	fprintf(f, "\n\n");
