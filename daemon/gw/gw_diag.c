@@ -29,21 +29,17 @@ static struct gw_diag_entry *memory_find(const struct gw_diag_memory *m, const c
 	return NULL;
 }
 
-void gw_diag_memory_get(const struct gw_diag_memory *m, const char *name,
-			struct gw_diag_sample *ret)
-{
-	const struct gw_diag_entry *e = memory_find(m, name);
-
-	if (e)
-		*ret = e->s;
-	else
-		memset(ret, 0, sizeof(*ret));
-}
-
-int gw_diag_memory_put(struct gw_diag_memory *m, const char *name, const struct gw_diag_sample *s)
+int gw_diag_memory_look(struct gw_diag_memory *m, const char *name,
+			const struct gw_diag_sample *cur, struct gw_diag_sample *ret_base)
 {
 	struct gw_diag_entry *e = memory_find(m, name), *v;
 
+	memset(ret_base, 0, sizeof(*ret_base));
+	if (e && e->ref.at_us && cur->at_us >= e->ref.at_us &&
+	    cur->at_us - e->ref.at_us < GW_DIAG_MIN_INTERVAL_US) {
+		*ret_base = e->before;
+		return 0;
+	}
 	if (!e) {
 		v = realloc(m->v, (m->n + 1) * sizeof(*v));
 		if (!v)
@@ -53,7 +49,9 @@ int gw_diag_memory_put(struct gw_diag_memory *m, const char *name, const struct 
 		memset(e, 0, sizeof(*e));
 		snprintf(e->name, sizeof(e->name), "%s", name);
 	}
-	e->s = *s;
+	*ret_base = e->ref;
+	e->before = e->ref;
+	e->ref = *cur;
 	return 0;
 }
 

@@ -727,16 +727,14 @@ static struct json_object *session_json(const struct gw_show_ctx *c, const struc
 	/* seed 004: what the counters say since the last look */
 	gw_diag_sample_of(&tc, c->now_us, &cur);
 	memset(&prev, 0, sizeof(prev));
+	/* out of memory: compared with the start, and not remembered */
 	if (c->diag)
-		gw_diag_memory_get(c->diag, t->name, &prev);
+		(void)gw_diag_memory_look(c->diag, t->name, &cur, &prev);
 	if (t->destination.family)
 		config_addr_str(&t->destination, peer, sizeof(peer));
 	else
 		snprintf(peer, sizeof(peer), "the peer");
 	gw_diagnose(o, t->name, peer, &cur, &prev, ti->up);
-	/* out of memory: the next look compares with the older sample, and says how old */
-	if (c->diag)
-		(void)gw_diag_memory_put(c->diag, t->name, &cur);
 	return o;
 }
 

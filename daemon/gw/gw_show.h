@@ -58,9 +58,13 @@ struct gw_diag_sample {
 	bool nft; /* ike_rx and esp_rx are known */
 };
 
+/* A look less than this after the last reference compares with the reference before it and
+ * moves nothing: `show crypto session` and, at once, `show crypto session --json` say the same. */
+#define GW_DIAG_MIN_INTERVAL_US (5 * 1000000ull)
+
 struct gw_diag_entry {
 	char name[64];
-	struct gw_diag_sample s;
+	struct gw_diag_sample ref, before; /* the last reference, the one before it */
 };
 
 struct gw_diag_memory {
@@ -69,10 +73,14 @@ struct gw_diag_memory {
 };
 
 void gw_diag_memory_clear(struct gw_diag_memory *m);
-/* The sample of the last look at tunnel name (zeros when there was none). */
-void gw_diag_memory_get(const struct gw_diag_memory *m, const char *name,
-			struct gw_diag_sample *ret);
-int gw_diag_memory_put(struct gw_diag_memory *m, const char *name, const struct gw_diag_sample *s);
+/*
+ * A look at tunnel name with the counters cur: *ret_base is what to compare with (zeros: no
+ * earlier look, the counters since the start). That is the last reference, which cur then
+ * replaces; but within GW_DIAG_MIN_INTERVAL_US of it, the reference before it, and nothing
+ * moves. -ENOMEM: *ret_base is still set, cur is not remembered.
+ */
+int gw_diag_memory_look(struct gw_diag_memory *m, const char *name,
+			const struct gw_diag_sample *cur, struct gw_diag_sample *ret_base);
 void gw_diag_sample_of(const struct gw_tunnel_counters *tc, uint64_t now_us,
 		       struct gw_diag_sample *ret);
 

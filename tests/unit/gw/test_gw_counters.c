@@ -407,6 +407,16 @@ static void session_healthy_then_blocked(void **state)
 	free(text);
 	json_object_put(s);
 
+	/* looked at again within 5 s (the text after the JSON): the same comparison, with the
+	 * reference before, and the reference stays */
+	s = look(&m, NOW + 29 * SEC, NULL);
+	diag_is(s, "esp-not-received",
+		"ESP blocked inbound? 20 packets encapsulated for 192.168.0.2 in the last 19 s, "
+		"no ESP received from it (nftables: +0): ESP (IP protocol 50) blocked on the way "
+		"in, or the peer receives none of ours and has nothing to answer");
+	int_is(get(s, "counters"), "interval_seconds", 19);
+	json_object_put(s);
+
 	/* (c) the reverse: ESP arrives and is decapsulated, we send none */
 	move(0, 15, 15, 0, 0);
 	s = look(&m, NOW + 35 * SEC, &text);
@@ -523,9 +533,11 @@ static void session_reset_and_no_memory(void **state)
 {
 	struct gw_diag_memory m = { 0 };
 	struct gw_diag_sample big = { .at_us = NOW, .encaps = 999999, .decaps = 5, .nft = true };
+	struct gw_diag_sample base;
 	struct json_object *s;
 
-	assert_int_equal(gw_diag_memory_put(&m, "Tunnel1", &big), 0);
+	assert_int_equal(gw_diag_memory_look(&m, "Tunnel1", &big, &base), 0);
+	assert_int_equal(base.at_us, 0); /* the first look: compared with the start */
 	s = look(&m, NOW + 10 * SEC, NULL);
 	diag_is(s, "ok",
 		"ESP flows both ways: 2020 packets encapsulated, 1005 decapsulated in the last 10 s");

@@ -4,7 +4,10 @@
  * their IKE version (others dropped), both engines' timers, SIGHUP and `reload` with a broken
  * file (the running configuration stays, diagnostics with file:line) and with a good one
  * (swapped, both engines reconfigured), show, clear and debug over the control socket, and
- * SIGTERM (engines emptied, our policies and nftables table removed).
+ * SIGTERM (engines emptied, our policies and nftables table removed). And the operator's
+ * counters end to end: IKE sent to and received from a tunnel's peer, counted by ikegwd and by
+ * our nftables table (kept across the table's replacement at a reload) in `show crypto ipsec
+ * sa`, `metrics` and `show crypto session`'s diagnosis.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -442,10 +445,156 @@ static void gw_runtime_reload_and_signals(void **state)
 	gw_free(gw);
 }
 
+/* A datagram from src (any local address: 127.0.0.2 plays the peer) to 127.0.0.1:port. */
+static void send_udp_from(const char *src, uint16_t port, const void *buf, size_t len)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, src, &from.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&from, sizeof(from)), 0);
+	assert_int_equal(sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)), (ssize_t)len);
+	close(fd);
+}
+
+static struct json_object *tunnel1(struct gw *gw, struct json_object **ret_resp)
+{
+	struct call c = { .argv = { "show", "crypto", "ipsec", "sa" }, .n = 4 };
+
+	*ret_resp = ctl(gw, &c);
+	return json_object_array_get_idx(get(get(*ret_resp, "result"), "tunnels"), 0);
+}
+
+static char *metrics_text(struct gw *gw)
+{
+	struct call c = { .argv = { "metrics" }, .n = 1 };
+	struct json_object *resp = ctl(gw, &c);
+	char *text = strdup(json_object_get_string(get(get(resp, "result"), "text")));
+
+	json_object_put(resp);
+	assert_non_null(text);
+	return text;
+}
+
+static const char counters_conf[] = "hostname r1\n"
+				    "interface Tunnel1\n"
+				    " ip address 10.9.0.1 255.255.255.0\n"
+				    " tunnel source 127.0.0.1\n"
+				    " tunnel destination 127.0.0.2\n"
+				    " tunnel mode ipsec ipv4\n";
+
+static void gw_runtime_counters(void **state)
+{
+	struct gw_options o = {
+		.config_path = conf_path,
+		.ctl_path = sock_path,
+		.log = { .hook = log_hook },
+		.transport = { .no_ipv6 = true }, /* UDP 500 and 4500: our table counts those */
+	};
+	struct ike_path to_peer = { .local_port = 500, .remote_port = 500 };
+	struct config_diag diag;
+	struct pki_store *store;
+	struct config *cfg;
+	struct json_object *resp, *t;
+	struct gw *gw;
+	uint8_t buf[64];
+	size_t len, inputs;
+	char err[512] = "", *text;
+	int r;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.next_timeout = UINT64_MAX;
+	memset(&fake1, 0, sizeof(fake1));
+	fake1.next_timeout = UINT64_MAX;
+	write_conf(counters_conf);
+	config_diag_init(&diag);
+	assert_int_equal(gw_config_load(conf_path, &cfg, &store, &diag), 0);
+	config_diag_clear(&diag);
+	r = gw_new(&o, cfg, store, &gw, err, sizeof(err));
+	if (r < 0)
+		fail_msg("gw_new: %s", err);
+	assert_true(sh_has("nft list table inet ikegw", "ip saddr 127.0.0.2 udp dport 500"));
+
+	/* the peer sends one IKEv2 datagram; we send it two */
+	len = ike_datagram(buf, 0x20, false);
+	inputs = fake.inputs;
+	send_udp_from("127.0.0.2", 500, buf, len);
+	pump_count(gw, &fake.inputs, inputs + 1);
+	assert_int_equal(fake.inputs, inputs + 1);
+	inet_pton(AF_INET, "127.0.0.1", &to_peer.local.v4);
+	to_peer.local.family = AF_INET;
+	inet_pton(AF_INET, "127.0.0.2", &to_peer.remote.v4);
+	to_peer.remote.family = AF_INET;
+	assert_int_equal(fake.env.send(fake.env.ctx, &to_peer, buf, len), 0);
+	assert_int_equal(fake.env.send(fake.env.ctx, &to_peer, buf, len), 0);
+
+	t = tunnel1(gw, &resp);
+	assert_string_equal(json_object_get_string(get(t, "interface")), "Tunnel1");
+	assert_int_equal(json_object_get_int64(get(t, "ike_tx_pkts")), 2);
+	assert_int_equal(json_object_get_int64(get(t, "ike_tx_bytes")), 2 * len);
+	assert_int_equal(json_object_get_int64(get(t, "ike_rx_pkts")), 1);
+	assert_int_equal(json_object_get_int64(get(t, "ike_rx_bytes")), 20 + 8 + len);
+	assert_int_equal(json_object_get_int64(get(t, "esp_rx_pkts")), 0);
+	json_object_put(resp);
+
+	text = metrics_text(gw);
+	assert_non_null(strstr(text, "\nikegw_tunnel_ike_tx_packets_total{tunnel=\"Tunnel1\","
+				     "peer=\"127.0.0.2\",profile=\"\"} 2\n"));
+	assert_non_null(strstr(text, "\nikegw_tunnel_ike_rx_packets_total{tunnel=\"Tunnel1\","
+				     "peer=\"127.0.0.2\",profile=\"\"} 1\n"));
+	assert_non_null(strstr(text, "\nikegw_config_reloads_total{result=\"ok\"} 0\n"));
+	assert_true(strlen(text) > 6 && strcmp(text + strlen(text) - 6, "# EOF\n") == 0);
+	free(text);
+
+	/* a reload replaces our table (its counters start over): what it counted is kept */
+	write_conf(counters_conf);
+	assert_int_equal(gw_reload(gw, err, sizeof(err)), 0);
+	assert_false(sh_has("nft list table inet ikegw",
+			    "ip saddr 127.0.0.2 udp dport 500 counter packets 1"));
+	inputs = fake.inputs;
+	send_udp_from("127.0.0.2", 500, buf, len);
+	pump_count(gw, &fake.inputs, inputs + 1);
+	t = tunnel1(gw, &resp);
+	assert_int_equal(json_object_get_int64(get(t, "ike_rx_pkts")), 2);
+	assert_int_equal(json_object_get_int64(get(t, "ike_tx_pkts")), 2);
+	json_object_put(resp);
+	text = metrics_text(gw);
+	assert_non_null(strstr(text, "\nikegw_config_reloads_total{result=\"ok\"} 1\n"));
+	free(text);
+
+	/* no SA, IKE both ways: the session says so */
+	{
+		struct call c = { .argv = { "show", "crypto", "session" }, .n = 3 };
+		struct json_object *s;
+
+		resp = ctl(gw, &c);
+		s = json_object_array_get_idx(get(get(resp, "result"), "sessions"), 0);
+		assert_string_equal(json_object_get_string(get(s, "diagnosis_code")), "ike-no-sa");
+		assert_string_equal(json_object_get_string(get(s, "diagnosis")),
+				    "IKE without IPsec SA: 2 IKE packets sent to 127.0.0.2 and 2 "
+				    "received since ikegwd started, no IPsec SA installed: see the log "
+				    "(debug crypto ikev2, debug crypto isakmp) for the step that fails");
+		json_object_put(resp);
+	}
+	gw_exit(gw, 0);
+	gw_free(gw);
+}
+
+/* setup() for a further test: a new temporary directory (mkdtemp filled in the template). */
+static int setup_next(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/ikegw-gw-test.XXXXXX");
+	return setup(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(gw_runtime_reload_and_signals, setup, teardown),
+		cmocka_unit_test_setup_teardown(gw_runtime_counters, setup_next, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
