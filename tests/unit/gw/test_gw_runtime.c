@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "ctl.h"
@@ -583,6 +584,116 @@ static void gw_runtime_counters(void **state)
 	gw_free(gw);
 }
 
+/* --export-keys DIR: both engines get the hook, which appends to DIR's tables (0600), and the
+ * operator is told: a warning at start-up and at every reload, "key_export" in the show JSON. */
+static void gw_runtime_key_export(void **state)
+{
+	struct gw_options o = {
+		.config_path = conf_path,
+		.ctl_path = sock_path,
+		.log = { .hook = log_hook },
+		.transport = { .port_ike = 1500, .port_natt = 14500 },
+		.export_keys_dir = dir,
+	};
+	static const uint8_t key[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	struct ike_key_export k = { .kind = IKE_KEYX_IKEV1, .sk_ei = key, .enc_len = 16 };
+	struct config_diag diag;
+	struct pki_store *store;
+	struct config *cfg;
+	struct gw *gw;
+	struct stat st;
+	char err[512] = "", want[512], path[256], line[128] = "";
+	FILE *f;
+	int r;
+
+	(void)state;
+	memset(&fake, 0, sizeof(fake));
+	fake.next_timeout = UINT64_MAX;
+	memset(&fake1, 0, sizeof(fake1));
+	fake1.next_timeout = UINT64_MAX;
+	write_conf("hostname r1\n");
+	config_diag_init(&diag);
+	assert_int_equal(gw_config_load(conf_path, &cfg, &store, &diag), 0);
+	config_diag_clear(&diag);
+	logbuf[0] = '\0';
+	r = gw_new(&o, cfg, store, &gw, err, sizeof(err));
+	if (r < 0)
+		fail_msg("gw_new: %s", err);
+	snprintf(want, sizeof(want),
+		 "key export to %s is ON: anyone who can read it can decrypt this gateway's "
+		 "traffic",
+		 dir);
+	assert_non_null(strstr(logbuf, want));
+	assert_non_null(fake.env.export_keys);
+	assert_ptr_equal(fake1.env.export_keys, fake.env.export_keys);
+
+	/* what an engine hands over lands in the table, 0600 */
+	memcpy(k.ispi, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+	fake1.env.export_keys(fake1.env.ctx, &k);
+	snprintf(path, sizeof(path), "%s/ikev1_decryption_table", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	assert_string_equal(line, "0102030405060708,000102030405060708090a0b0c0d0e0f\n");
+
+	/* the show commands carry it */
+	{
+		struct call c = { .argv = { "show", "crypto", "ipsec", "sa" }, .n = 4 };
+		struct json_object *resp = ctl(gw, &c);
+
+		assert_string_equal(json_object_get_string(get(get(resp, "result"), "key_export")),
+				    dir);
+		json_object_put(resp);
+	}
+	{
+		struct call c = { .argv = { "show", "crypto", "isakmp", "sa" }, .n = 4 };
+		struct json_object *resp = ctl(gw, &c);
+
+		assert_string_equal(json_object_get_string(get(get(resp, "result"), "key_export")),
+				    dir);
+		json_object_put(resp);
+	}
+	/* and a reload says it again */
+	logbuf[0] = '\0';
+	{
+		struct call c = { .argv = { "reload" }, .n = 1 };
+
+		json_object_put(ctl(gw, &c));
+	}
+	assert_non_null(strstr(logbuf, want));
+	gw_exit(gw, 0);
+	gw_free(gw);
+
+	/* off (no --export-keys): the engines get no hook, the show JSON no field */
+	o.export_keys_dir = NULL;
+	memset(&fake, 0, sizeof(fake));
+	fake.next_timeout = UINT64_MAX;
+	memset(&fake1, 0, sizeof(fake1));
+	fake1.next_timeout = UINT64_MAX;
+	config_diag_init(&diag);
+	assert_int_equal(gw_config_load(conf_path, &cfg, &store, &diag), 0);
+	config_diag_clear(&diag);
+	logbuf[0] = '\0';
+	r = gw_new(&o, cfg, store, &gw, err, sizeof(err));
+	if (r < 0)
+		fail_msg("gw_new: %s", err);
+	assert_null(strstr(logbuf, "key export"));
+	assert_null(fake.env.export_keys);
+	assert_null(fake1.env.export_keys);
+	{
+		struct call c = { .argv = { "show", "crypto", "ipsec", "sa" }, .n = 4 };
+		struct json_object *resp = ctl(gw, &c), *v;
+
+		assert_false(json_object_object_get_ex(get(resp, "result"), "key_export", &v));
+		json_object_put(resp);
+	}
+	gw_exit(gw, 0);
+	gw_free(gw);
+}
+
 /* setup() for a further test: a new temporary directory (mkdtemp filled in the template). */
 static int setup_next(void **state)
 {
@@ -595,6 +706,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(gw_runtime_reload_and_signals, setup, teardown),
 		cmocka_unit_test_setup_teardown(gw_runtime_counters, setup_next, teardown),
+		cmocka_unit_test_setup_teardown(gw_runtime_key_export, setup_next, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
