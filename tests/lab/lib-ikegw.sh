@@ -39,13 +39,14 @@ ikegw_pid() {
 	return 1
 }
 
-# ikegw_start NS CONFIG: ikegwd -d in NS, log appended to $RESULTS/ikegwd-NS.log; waits until
-# its control socket answers.
+# ikegw_start NS CONFIG [ARGS...]: ikegwd -d [ARGS...] in NS, log appended to
+# $RESULTS/ikegwd-NS.log; waits until its control socket answers.
 ikegw_start() {
 	local ns=$1 conf=$2 log="$RESULTS/ikegwd-$1.log"
-	echo "---- start $(lab_uptime) $conf" >>"$log"
+	shift 2
+	echo "---- start $(lab_uptime) $conf $*" >>"$log"
 	# every line stamped with the wall clock (as ping -D prints it) to line events up
-	lab_nsx "$ns" "$IKEGWD_BIN" -f "$conf" -S "$(ikegw_sock "$ns")" -d 2>&1 |
+	lab_nsx "$ns" "$IKEGWD_BIN" -f "$conf" -S "$(ikegw_sock "$ns")" -d "$@" 2>&1 |
 		while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >>"$log" &
 	lab_wait_for "ikegwd in $ns answers" 60 ikegw_ctl "$ns" --json show crypto ikev2 sa \
 		>/dev/null 2>&1 || lab_fail "ikegwd in $ns did not start (see ikegwd-$ns.log)"
