@@ -5,8 +5,10 @@
 # and IKE SA rekeys under a continuous ping (no loss), and a killed peer found dead by the
 # liveness check and the tunnel back when it returns. Every case asserts the pings, ESP and no
 # cleartext on the wire, and `ikegwctl --json show crypto ipsec sa` counters equal to the
-# kernel's per-SA counters (ip -s xfrm state).
-# lab-timeout: 1500
+# kernel's per-SA counters (ip -s xfrm state). Case espblock (seed 004, ESP blocked one way):
+# `ikegwctl metrics` equals the JSON and the kernel, and `show crypto session` names the block
+# from the counters.
+# lab-timeout: 1800
 # shellcheck source=tests/lab/lib.sh
 source "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/lab/lib-ikegw.sh
@@ -165,6 +167,105 @@ case_certs() {
 	ikegw_stop r2
 }
 
+# metric_of NS NAME: the value of NAME{tunnel="Tunnel1",...} in $RESULTS/metrics-NS.txt.
+metric_of() {
+	awk -v n="$2" 'index($0, n "{") == 1 && index($0, "tunnel=\"Tunnel1\"") { print $NF }' \
+		"$RESULTS/metrics-$1.txt"
+}
+
+# session_look NS TAG: `show crypto session` of NS, JSON and text ($RESULTS/session-NS-TAG.*);
+# Tunnel1's diagnosis_code and its counters' deltas into IG[NS:diag], IG[NS:d_encaps] ...
+session_look() {
+	local ns=$1 tag=$2 f="$RESULTS/session-$1-$2.json" k v
+	ikegw_json "$ns" show crypto session >"$f"
+	ikegw_ctl "$ns" show crypto session >"$RESULTS/session-$ns-$tag.txt" 2>&1 || :
+	while read -r k v; do
+		IG[$ns:$k]=$v
+	done < <(jq -r '.sessions[] | select(.interface == "Tunnel1") |
+		"diag \(.diagnosis_code)", "d_encaps \(.counters.delta.encaps_pkts)",
+		"d_decaps \(.counters.delta.decaps_pkts)", "d_esp_rx \(.counters.delta.esp_rx_pkts)"' \
+		"$f" 2>/dev/null)
+	lab_log "$tag: $ns diagnosis ${IG[$ns:diag]:-none}: $(jq -r '.sessions[] |
+		select(.interface == "Tunnel1") | .diagnosis' "$f" 2>/dev/null)"
+}
+
+# Seed 004's "ISP-blokkades ESP" in one direction: R1 drops inbound ESP (a table of this test
+# at priority -100, before ikegw's counting chain at -10, as an upstream block would look).
+# R1 pinging: R1 encapsulates, receives no ESP -> "ESP blocked inbound?"; R2 decapsulates the
+# requests and encapsulates the replies, so its own counters look healthy ("ok": it cannot
+# tell that its ESP is lost). R2 pinging: R2 encapsulates and receives nothing back -> R2 names
+# the missing ESP, R1 sees no ESP at all ("idle"). Without the block both see "ok" again.
+case_espblock() {
+	local got ns
+	lab_log "=== case espblock: ESP blocked inbound at R1 (seed 004), diagnosed from the counters"
+	pair always never pre-share
+	ikegw_start r1 "$D/r1.conf"
+	ikegw_start r2 "$D/r2.conf"
+	ikegw_wait_up r1 120 && ikegw_wait_up r2 30 || lab_check "espblock: tunnel up" false
+	traffic espblock
+	# no ESP moves now (DPD is IKE): metrics, JSON (traffic's last look) and kernel agree
+	for ns in r1 r2; do
+		ikegw_ctl "$ns" metrics >"$RESULTS/metrics-$ns.txt" 2>&1
+		lab_check "espblock: $ns metrics ends with # EOF" test "$(tail -n 1 "$RESULTS/metrics-$ns.txt")" = "# EOF"
+		lab_check "espblock: $ns metrics TYPE line" grep -qx "# TYPE ikegw_tunnel_encaps_packets counter" "$RESULTS/metrics-$ns.txt"
+		lab_check "espblock: $ns metrics up = 1" test "$(metric_of "$ns" ikegw_tunnel_up)" = 1
+		lab_check "espblock: $ns metrics encaps = json (${IG[$ns:encaps_pkts]})" \
+			lab_eq "$(metric_of "$ns" ikegw_tunnel_encaps_packets_total)" "${IG[$ns:encaps_pkts]}"
+		lab_check "espblock: $ns metrics decaps = json (${IG[$ns:decaps_pkts]})" \
+			lab_eq "$(metric_of "$ns" ikegw_tunnel_decaps_packets_total)" "${IG[$ns:decaps_pkts]}"
+		lab_check "espblock: $ns metrics encaps bytes = json" \
+			lab_eq "$(metric_of "$ns" ikegw_tunnel_encaps_bytes_total)" "${IG[$ns:encaps_bytes]}"
+		lab_check "espblock: $ns metrics esp_rx (nftables) >= decaps" \
+			lab_ge "$(metric_of "$ns" ikegw_tunnel_esp_rx_packets_total)" "${IG[$ns:decaps_pkts]}"
+		lab_check "espblock: $ns metrics ike_rx (nftables) > 0" \
+			lab_gt "$(metric_of "$ns" ikegw_tunnel_ike_rx_packets_total)" 0
+		# dpd 10 2 periodic: a liveness check has been answered by now
+		lab_check "espblock: $ns dpd round trip measured (json $(jq -r '.tunnels[0].dpd_rtt_us' \
+			"$RESULTS/ipsec-$ns-espblock-after.json") us)" lab_gt "$(jq -r '.tunnels[] |
+			select(.interface == "Tunnel1") | .dpd_rtt_us // 0' "$RESULTS/ipsec-$ns-espblock-after.json")" 0
+		session_look "$ns" espblock-base
+	done
+	lab_nsx r1 nft -f - <<-EOF
+		table inet labblock {
+			chain input {
+				type filter hook input priority -100; policy accept;
+				meta l4proto esp drop
+			}
+		}
+	EOF
+	got=$(lab_ping r1 192.168.100.1 192.168.200.1 10)
+	lab_check "espblock: R1 -> R2 pings lost under the block ($got/10 replies)" lab_eq "$got" 0
+	session_look r1 espblock-r1ping
+	session_look r2 espblock-r1ping
+	lab_check "espblock: r1 diagnosis esp-not-received" test "${IG[r1:diag]}" = esp-not-received
+	lab_check "espblock: r1 encapsulated the 10 requests" lab_eq "${IG[r1:d_encaps]}" 10
+	lab_check "espblock: r1 decapsulated nothing" lab_eq "${IG[r1:d_decaps]}" 0
+	lab_check "espblock: r1 nftables counted no ESP" lab_eq "${IG[r1:d_esp_rx]}" 0
+	lab_check "espblock: r1 text names ESP blocked inbound" \
+		grep -q "^  Diagnosis: ESP blocked inbound? 10 packets encapsulated for 192.168.0.2 in the last" \
+		"$RESULTS/session-r1-espblock-r1ping.txt"
+	lab_check "espblock: r2 diagnosis ok (its ESP both ways)" test "${IG[r2:diag]}" = ok
+	lab_check "espblock: r2 nftables counted the 10 requests" lab_eq "${IG[r2:d_esp_rx]}" 10
+	got=$(lab_ping r2 192.168.200.1 192.168.100.1 10)
+	lab_check "espblock: R2 -> R1 pings lost under the block ($got/10 replies)" lab_eq "$got" 0
+	session_look r1 espblock-r2ping
+	session_look r2 espblock-r2ping
+	lab_check "espblock: r2 diagnosis esp-not-received" test "${IG[r2:diag]}" = esp-not-received
+	lab_check "espblock: r2 text names the ESP that does not come back" \
+		grep -q "^  Diagnosis: ESP blocked inbound? 10 packets encapsulated for 192.168.0.1 in the last" \
+		"$RESULTS/session-r2-espblock-r2ping.txt"
+	lab_check "espblock: r1 diagnosis idle (nothing got through)" test "${IG[r1:diag]}" = idle
+	lab_nsx r1 nft delete table inet labblock
+	got=$(lab_ping r1 192.168.100.1 192.168.200.1 10)
+	lab_check "espblock: pings again without the block ($got/10)" lab_eq "$got" 10
+	session_look r1 espblock-clear
+	session_look r2 espblock-clear
+	lab_check "espblock: r1 diagnosis ok again" test "${IG[r1:diag]}" = ok
+	lab_check "espblock: r2 diagnosis ok again" test "${IG[r2:diag]}" = ok
+	ikegw_stop r1
+	ikegw_stop r2
+}
+
 # Rekeys of both the CHILD_SA (120 s lifetime) and the IKE SA (120 s) while a ping runs.
 case_rekey() {
 	local got answered
@@ -227,7 +328,7 @@ case_dpd() {
 	ikegw_stop r2
 }
 
-CASES=${IKEGW_LAB_CASES:-"psk psk_reverse certs dpd rekey"}
+CASES=${IKEGW_LAB_CASES:-"psk espblock psk_reverse certs dpd rekey"}
 ikegw_capture_start r1 eth0 ikev2-pair
 for c in $CASES; do
 	"case_$c"
