@@ -193,6 +193,16 @@ static int h_profile(void *userdata, const struct ctl_request *req, struct json_
 	return result(gw_show_ikev2_profiles(gw->cfg), ret);
 }
 
+static int h_isakmp_profile(void *userdata, const struct ctl_request *req, struct json_object **ret,
+			    char *err, size_t errlen)
+{
+	struct gw *gw = userdata;
+
+	if (req->n_args)
+		return usage(err, errlen, "show crypto isakmp profile");
+	return result(gw_show_isakmp_profiles(gw->cfg), ret);
+}
+
 static int h_pki(struct gw *gw, const struct ctl_request *req, struct json_object **ret, char *err,
 		 size_t errlen, bool certificates)
 {
@@ -306,6 +316,7 @@ static const struct ctl_command commands[] = {
 	{ "show crypto isakmp sa", h_isakmp_sa, "IKEv1 (ISAKMP) SAs [detail]" },
 	{ "show crypto session", h_session, "tunnel sessions" },
 	{ "show crypto ikev2 profile", h_profile, "IKEv2 profiles in definition order" },
+	{ "show crypto isakmp profile", h_isakmp_profile, "ISAKMP profiles in definition order" },
 	{ "show crypto pki certificates", h_pki_certs, "certificates in store order" },
 	{ "show crypto pki trustpoints", h_pki_tps, "trust-points" },
 	{ "clear crypto sa", h_clear_sa, "delete IKE and IPsec SAs [peer ADDR]" },

@@ -109,6 +109,8 @@ struct json_object *gw_show_ikev2_sa(const struct gw_show_ctx *c, bool detail);
 struct json_object *gw_show_isakmp_sa(const struct gw_show_ctx *c, bool detail);
 struct json_object *gw_show_session(const struct gw_show_ctx *c);
 struct json_object *gw_show_ikev2_profiles(const struct config *cfg);
+/* `show crypto isakmp profile`: JSON plus the IOS text block ("text"), definition order. */
+struct json_object *gw_show_isakmp_profiles(const struct config *cfg);
 /* {"text": "..."} of pki_show_certificates / pki_show_trustpoints; "" without trust-points. */
 struct json_object *gw_show_pki(const struct pki_store *store, bool certificates);
 

@@ -423,6 +423,33 @@ static void gw_show_profiles_and_pki(void **state)
 	json_object_put(o);
 }
 
+/* `show crypto isakmp profile`: IOS words for the match rules, the IOS text block. */
+static void gw_show_isakmp_profile_fields(void **state)
+{
+	struct json_object *o = gw_show_isakmp_profiles(cfg), *p;
+
+	(void)state;
+	str_is(o, "command", "show crypto isakmp profile");
+	assert_int_equal(json_object_array_length(get(o, "profiles")), 1);
+	p = at(get(o, "profiles"), 0);
+	str_is(p, "name", "v1prof");
+	assert_string_equal(json_object_get_string(at(get(p, "match_identities"), 0)),
+			    "ip-address 192.168.0.4 255.255.255.255");
+	str_is(p, "self_identity", "address");
+	str_is(p, "initiate_mode", "main");
+	assert_null(get(p, "keyring"));
+	assert_int_equal(json_object_array_length(get(p, "trustpoints")), 0);
+	assert_string_equal(json_object_get_string(at(get(p, "tunnels"), 0)), "Tunnel3");
+	str_is(o, "text",
+	       "ISAKMP PROFILE v1prof\n"
+	       "   Identities matched are:\n"
+	       "  ip-address 192.168.0.4 255.255.255.255\n"
+	       "   Identity presented is: address\n"
+	       "   keyring(s): <none>\n"
+	       "   trustpoint(s): <all>\n");
+	json_object_put(o);
+}
+
 /* ---- IKEv1 beside IKEv2 ---- */
 
 /* Tunnel3 is IKEv1's: an ISAKMP SA in QM_IDLE with its IPsec SA pair, and a second ISAKMP SA
@@ -720,6 +747,7 @@ int main(void)
 		cmocka_unit_test(gw_show_transform_words),
 		cmocka_unit_test_setup_teardown(gw_show_profiles_and_pki, setup, teardown),
 		cmocka_unit_test_setup_teardown(gw_show_isakmp_sa_fields, setup_v1, teardown),
+		cmocka_unit_test_setup_teardown(gw_show_isakmp_profile_fields, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(gw_show_versions_apart, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(gw_show_ipsec_sa_ikev1_tunnel, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(gw_show_session_ikev1, setup_v1, teardown),
