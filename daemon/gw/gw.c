@@ -581,7 +581,7 @@ int gw_new(const struct gw_options *o, struct config *cfg, struct pki_store *sto
 		.random = env_random,
 		.send = env_send,
 		.send_keepalive = env_send_keepalive,
-		.kernel = kernel_ike_ops(gw->kernel),
+		.kernel = gw_debug_ipsec_ops(gw, kernel_ike_ops(gw->kernel)),
 		.log = env_log,
 		.export_keys = gw->keyx ? env_export_keys : NULL,
 	};

@@ -298,6 +298,17 @@ static int h_debug_isakmp(void *userdata, const struct ctl_request *req, struct 
 	return message(ret, "Crypto ISAKMP debugging is on");
 }
 
+static int h_debug_ipsec(void *userdata, const struct ctl_request *req, struct json_object **ret,
+			 char *err, size_t errlen)
+{
+	struct gw *gw = userdata;
+
+	if (req->n_args)
+		return usage(err, errlen, "debug crypto ipsec");
+	gw->debug_ipsec = true;
+	return message(ret, "Crypto IPSEC debugging is on");
+}
+
 static int h_undebug(void *userdata, const struct ctl_request *req, struct json_object **ret,
 		     char *err, size_t errlen)
 {
@@ -307,6 +318,7 @@ static int h_undebug(void *userdata, const struct ctl_request *req, struct json_
 		return usage(err, errlen, "undebug all");
 	ikev1_set_debug(gw->ikev1, false);
 	ikev2_set_debug(gw->ikev2, false);
+	gw->debug_ipsec = false;
 	return message(ret, "All possible debugging has been turned off");
 }
 
@@ -325,6 +337,7 @@ static const struct ctl_command commands[] = {
 	{ "metrics", h_metrics, "counters as OpenMetrics text [prometheus: text format 0.0.4]" },
 	{ "debug crypto ikev2", h_debug_ikev2, "IKEv2 debug lines on" },
 	{ "debug crypto isakmp", h_debug_isakmp, "IKEv1 (ISAKMP) debug lines on" },
+	{ "debug crypto ipsec", h_debug_ipsec, "IPsec SA install/delete lines on" },
 	{ "undebug all", h_undebug, "all debugging off" },
 };
 

@@ -34,6 +34,10 @@ struct gw {
 	struct ikev1 *ikev1; /* both engines share env; a tunnel belongs to one of them */
 	struct ikev2 *ikev2;
 	struct ike_env env;
+	/* The engines' kernel ops go through gw_debug_ipsec.c (`debug crypto ipsec`). */
+	struct ike_kernel_ops kops_debug;
+	const struct ike_kernel_ops *kops_real;
+	bool debug_ipsec;
 	struct gw_transport *transport;
 	struct xfrm_events *xev;
 	sd_event_source *xev_src;
@@ -54,6 +58,10 @@ struct gw {
 
 /* "key export to DIR is ON: ..." (LOG_WARNING at start-up and at every reload); NULL when off */
 const char *gw_key_export_dir(const struct gw *gw);
+
+/* gw_debug_ipsec.c: ops that forward to real and log IOS "IPSEC(...)" lines while
+ * gw->debug_ipsec is on (`debug crypto ipsec`). */
+const struct ike_kernel_ops *gw_debug_ipsec_ops(struct gw *gw, const struct ike_kernel_ops *real);
 
 /* After anything that may have changed an engine: re-arm the timer, update STATUS=. */
 void gw_after_event(struct gw *gw);

@@ -287,12 +287,37 @@ static void isakmp_over_socket(struct gw *gw)
 		json_object_put(ctl(gw, &c));
 		assert_true(fake.debug);
 	}
+	/* debug crypto ipsec: the engines' kernel calls are logged in IOS words while it is on */
 	{
+		struct config_addr dst = { .family = AF_INET };
+		const struct ike_kernel_ops *k = fake.env.kernel;
+		struct call c = { .argv = { "debug", "crypto", "ipsec" }, .n = 3 };
+		struct json_object *resp;
+
+		inet_pton(AF_INET, "192.168.0.9", &dst.v4);
+		logbuf[0] = '\0';
+		k->sa_del(k->ctx, 7, &dst, 0x1234);
+		assert_null(strstr(logbuf, "IPSEC("));
+		resp = ctl(gw, &c);
+		assert_string_equal(json_object_get_string(get(get(resp, "result"), "message")),
+				    "Crypto IPSEC debugging is on");
+		json_object_put(resp);
+		k->sa_del(k->ctx, 7, &dst, 0x1234);
+		assert_non_null(strstr(logbuf, "IPSEC(delete_sa): deleting SA, (sa) sa_dest= "
+					       "192.168.0.9, sa_proto= 50, sa_spi= 0x00001234(4660), "
+					       "Tunnel7"));
+	}
+	{
+		struct config_addr dst = { .family = AF_INET };
+		const struct ike_kernel_ops *k = fake.env.kernel;
 		struct call c = { .argv = { "undebug", "all" }, .n = 2 };
 
 		json_object_put(ctl(gw, &c));
 		assert_false(fake1.debug);
 		assert_false(fake.debug);
+		logbuf[0] = '\0';
+		k->sa_del(k->ctx, 7, &dst, 0x1234);
+		assert_null(strstr(logbuf, "IPSEC("));
 	}
 }
 
@@ -325,7 +350,8 @@ static void gw_runtime_reload_and_signals(void **state)
 	assert_int_equal(fake.set_config_calls, 1);
 	assert_ptr_equal(fake.cfg, running);
 	assert_non_null(fake.env.now);
-	assert_ptr_equal(fake.env.kernel, kernel_ike_ops(gw->kernel));
+	/* the engines reach the kernel through the `debug crypto ipsec` shim */
+	assert_ptr_equal(fake.env.kernel->ctx, fake.env.ctx);
 	/* IKEv1 runs beside it in the same environment */
 	assert_int_equal(fake1.set_config_calls, 1);
 	assert_ptr_equal(fake1.cfg, running);
