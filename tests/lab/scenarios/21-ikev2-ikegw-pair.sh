@@ -290,13 +290,12 @@ case_rekey() {
 	lab_save xfrm-state-r2-rekey lab_nsx r2 ip -s xfrm state
 	lab_save ipsec-r2-rekey-after.json ikegw_json r2 show crypto ipsec sa
 	lab_log "rekey: ping $got (sent/answered)"
-	# The target is zero loss. Known gap (issue 4 note): in about 2 of 5 lab runs one echo
-	# reply of the 1600 is lost around the rekeys, cause not found yet; the exchange test
-	# test_make_before_break proves the SA ordering. More than 2 lost is a failure.
+	# Zero loss across a CHILD_SA and an IKE SA rekey (issue 4). Before the rekeyed inbound SA
+	# lingered (ikev2_linger), 2 of 5 runs lost one reply; the missing icmp_seq, xfrm_stat and
+	# xfrm state files above say where if it ever happens again.
 	answered=${got#*/}
 	[[ $answered =~ ^[0-9]+$ ]] || answered=0
-	lab_check "rekey: at most 2 of 1600 lost across the rekeys ($got)" lab_ge "$answered" 1598
-	((answered == 1600)) || lab_log "rekey: KNOWN GAP: $((1600 - answered)) echo(s) lost"
+	lab_check "rekey: no echo of 1600 lost across the rekeys ($got)" lab_eq "$answered" 1600
 	ikegw_show_ipsec r1 rekey-after
 	lab_check "rekey: r1 CHILD_SA rekeyed (SPI changed)" test "${IGS[rekey-before:r1:spi_out]}" != "${IG[r1:spi_out]}"
 	lab_check "rekey: r1 log has the IKE SA rekey" grep -q "IKE SA rekeyed" "$RESULTS/ikegwd-r1.log"
