@@ -30,6 +30,9 @@ void gw_tunnel_counters_get(const struct gw_show_ctx *c, const struct sa_list *l
 			    const struct config_interface *t, struct gw_tunnel_counters *ret,
 			    struct json_object *sas);
 
+/* An address as a JSON string; NULL (JSON null) when family is 0. */
+struct json_object *gw_addr_json(const struct config_addr *a);
+
 /* The IPsec profile's IKE profile name (IKEv2 or ISAKMP), or NULL. */
 const char *gw_tunnel_profile(const struct config_interface *t);
 
