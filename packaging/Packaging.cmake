@@ -18,7 +18,11 @@ install(FILES ${pkg_src}/ikegw.sysusers DESTINATION lib/sysusers.d RENAME ikegw.
 install(FILES ${pkg_src}/ikegw.conf DESTINATION /etc/ikegw PERMISSIONS OWNER_READ OWNER_WRITE
 	GROUP_READ WORLD_READ)
 install(FILES ${pkg_src}/ikegw.conf.example DESTINATION share/doc/ikegw/examples)
-install(FILES ${pkg_src}/../docs/journal-catalog.md DESTINATION share/doc/ikegw)
+# The operator's documents the man pages point to.
+install(FILES ${pkg_src}/../docs/journal-catalog.md ${pkg_src}/../docs/operations.md
+	${pkg_src}/../docs/configuration.md ${pkg_src}/../docs/differences-from-ios.md
+	${pkg_src}/../docs/control-protocol.md ${pkg_src}/../docs/check.md
+	DESTINATION share/doc/ikegw)
 
 # Man pages, compressed as Debian does (gzip -9n: no name, no time stamp).
 find_program(GZIP_EXECUTABLE gzip)
