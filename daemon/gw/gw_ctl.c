@@ -309,6 +309,18 @@ static int h_debug_ipsec(void *userdata, const struct ctl_request *req, struct j
 	return message(ret, "Crypto IPSEC debugging is on");
 }
 
+static int h_debug_pki(void *userdata, const struct ctl_request *req, struct json_object **ret,
+		       char *err, size_t errlen)
+{
+	struct gw *gw = userdata;
+
+	if (req->n_args)
+		return usage(err, errlen, "debug crypto pki");
+	ikev1_set_debug_pki(gw->ikev1, true);
+	ikev2_set_debug_pki(gw->ikev2, true);
+	return message(ret, "Crypto PKI debugging is on");
+}
+
 static int h_undebug(void *userdata, const struct ctl_request *req, struct json_object **ret,
 		     char *err, size_t errlen)
 {
@@ -319,6 +331,8 @@ static int h_undebug(void *userdata, const struct ctl_request *req, struct json_
 	ikev1_set_debug(gw->ikev1, false);
 	ikev2_set_debug(gw->ikev2, false);
 	gw->debug_ipsec = false;
+	ikev1_set_debug_pki(gw->ikev1, false);
+	ikev2_set_debug_pki(gw->ikev2, false);
 	return message(ret, "All possible debugging has been turned off");
 }
 
@@ -338,6 +352,7 @@ static const struct ctl_command commands[] = {
 	{ "debug crypto ikev2", h_debug_ikev2, "IKEv2 debug lines on" },
 	{ "debug crypto isakmp", h_debug_isakmp, "IKEv1 (ISAKMP) debug lines on" },
 	{ "debug crypto ipsec", h_debug_ipsec, "IPsec SA install/delete lines on" },
+	{ "debug crypto pki", h_debug_pki, "certificate selection/validation lines on" },
 	{ "undebug all", h_undebug, "all debugging off" },
 };
 

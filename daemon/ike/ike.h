@@ -21,6 +21,8 @@
 struct ike_trace {
 	void (*line)(void *ctx, const char *text);
 	void *ctx;
+	/* Optional: `debug crypto pki` lines (CRYPTO_PKI: ...), NULL when that category is off. */
+	void (*pki_line)(void *ctx, const char *text);
 };
 
 /* ---- common types ----------------------------------------------------------------------- */

@@ -11,6 +11,9 @@
 
 void ike_tracef(const struct ike_trace *tr, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A `debug crypto pki` line (tr->pki_line), nothing when that category is off. */
+void ike_pki_tracef(const struct ike_trace *tr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 bool ike_addr_equal(const struct config_addr *a, const struct config_addr *b);
 bool ike_prefix_contains(const struct config_prefix *p, const struct config_addr *a);

@@ -22,6 +22,19 @@ void ike_tracef(const struct ike_trace *tr, const char *fmt, ...)
 	tr->line(tr->ctx, buf);
 }
 
+void ike_pki_tracef(const struct ike_trace *tr, const char *fmt, ...)
+{
+	char buf[IKE_LINE_MAX];
+	va_list ap;
+
+	if (!tr || !tr->pki_line)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tr->pki_line(tr->ctx, buf);
+}
+
 bool ike_addr_equal(const struct config_addr *a, const struct config_addr *b)
 {
 	if (a->family != b->family || a->family == 0)

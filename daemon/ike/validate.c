@@ -78,10 +78,25 @@ int ike_validate_peer_cert(const struct pki_store *store, const struct ike_profi
 	if (!tps)
 		return -ENOMEM;
 	n = ike_validation_list(store, prof, tps, max);
+	config_addr_str(&ep->remote, peer, sizeof(peer));
 	if (v == IKE_V1)
 		trace_list(tr, tps, n);
 	else
 		ike_tracef(tr, "[IKEv2 -> PKI] Validating certificate chain");
+	if (tr && tr->pki_line) {
+		char list[IKE_LINE_MAX / 2];
+		size_t used = 0;
+
+		list[0] = '\0';
+		for (size_t i = 0; i < n && used < sizeof(list); i++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+						 i ? ", " : "", pki_tp_name(tps[i]));
+		ike_pki_tracef(tr,
+			       "CRYPTO_PKI: validating the certificate of %s (subject %s, issuer %s, "
+			       "serial %s) with %zu chain certificate(s) against trust-point(s): %s",
+			       peer, pki_cert_subject_str(cert), pki_cert_issuer_str(cert),
+			       pki_cert_serial_hex(cert), nchain, n ? list : "(none)");
+	}
 	if (n == 0) {
 		snprintf(err->msg, sizeof(err->msg), "no trust-point to validate with");
 		r = -EACCES;
@@ -91,6 +106,11 @@ int ike_validate_peer_cert(const struct pki_store *store, const struct ike_profi
 	free(tps);
 	if (r == -ENOMEM)
 		return r;
+	if (r == 0)
+		ike_pki_tracef(tr, "CRYPTO_PKI: certificate of %s is valid, issued under trust-point %s",
+			       peer, ret_tp && *ret_tp ? pki_tp_name(*ret_tp) : "(one of the list)");
+	else
+		ike_pki_tracef(tr, "CRYPTO_PKI: certificate of %s is not valid: %s", peer, err->msg);
 	if (r == 0) {
 		if (v == IKE_V1)
 			ike_tracef(tr, "Certificate validation succeeded");
@@ -103,7 +123,7 @@ int ike_validate_peer_cert(const struct pki_store *store, const struct ike_profi
 		ike_tracef(tr,
 			   "%%CRYPTO-5-IKMP_INVALID_CERT: Certificate received from %s is bad: "
 			   "unknown error returned in certificate validation",
-			   config_addr_str(&ep->remote, peer, sizeof(peer)));
+			   peer);
 	} else {
 		ike_tracef(tr, "[PKI -> IKEv2] Validation of certificate chain FAILED");
 		ike_tracef(tr, "Verification of peer's authentication data FAILED");

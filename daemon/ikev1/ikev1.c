@@ -69,6 +69,11 @@ void ikev1_set_debug(struct ikev1 *e, bool on)
 	e->debug = on;
 }
 
+void ikev1_set_debug_pki(struct ikev1 *e, bool on)
+{
+	e->debug_pki = on;
+}
+
 /* ---- tunnels ---- */
 
 /* IOS: a tunnel protection profile without an IKEv2 profile is negotiated by ISAKMP. */

@@ -32,6 +32,8 @@ int ikev1_set_config(struct ikev1 *e, const struct config *cfg, const struct pki
 
 /* `debug crypto isakmp` / `undebug all`: the IOS debug lines (IKE_LOG_DEBUG) on or off. */
 void ikev1_set_debug(struct ikev1 *e, bool on);
+/* PKI lines (certificate selection and validation, CRYPTO_PKI:) on or off: `debug crypto pki`. */
+void ikev1_set_debug_pki(struct ikev1 *e, bool on);
 
 /* True when this tunnel is negotiated by IKEv1 under the current configuration. */
 bool ikev1_owns_tunnel(const struct ikev1 *e, uint32_t tunnel_id);

@@ -184,6 +184,7 @@ struct ikev1 {
 	const struct config *cfg;
 	const struct pki_store *store;
 	bool debug;
+	bool debug_pki; /* `debug crypto pki` */
 	uint64_t next_id;
 	struct ike_timers timers;
 	struct ikev1_sa **by_ours, **by_peer;

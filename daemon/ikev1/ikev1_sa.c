@@ -26,20 +26,17 @@ const char *ikev1_cookie_str(const struct ikev1_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
-void ikev1_log(const struct ikev1_sa *sa, enum ike_log_level lvl, const char *event,
-	       const char *fmt, ...)
+/* One entry with the SA's prefix and journal fields (the caller decided it is wanted). */
+static void emit(const struct ikev1_sa *sa, enum ike_log_level lvl, const char *event,
+		 const char *text)
 {
 	const struct ikev1 *e = sa->e;
-	char text[1024], line[1200], cky[40], peer[CONFIG_ADDR_STRLEN];
+	char line[1200], cky[40], peer[CONFIG_ADDR_STRLEN];
 	const struct ikev1_tunnel *t;
 	struct ike_log_entry entry;
-	va_list ap;
 
-	if ((lvl == IKE_LOG_DEBUG && !e->debug) || !e->env.log)
+	if (!e->env.log)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	ikev1_cookie_str(sa, cky, sizeof(cky));
 	snprintf(line, sizeof(line), "ISAKMP:(%llu, cookies %s):%s",
 		 (unsigned long long)(IKEV1_CONN_ID_BASE + sa->id), cky, text);
@@ -55,15 +52,37 @@ void ikev1_log(const struct ikev1_sa *sa, enum ike_log_level lvl, const char *ev
 	e->env.log(e->env.ctx, &entry);
 }
 
+void ikev1_log(const struct ikev1_sa *sa, enum ike_log_level lvl, const char *event,
+	       const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	if ((lvl == IKE_LOG_DEBUG && !sa->e->debug) || !sa->e->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	emit(sa, lvl, event, text);
+}
+
 static void trace_line(void *ctx, const char *text)
 {
 	ikev1_debug((struct ikev1_sa *)ctx, "%s", text);
+}
+
+/* `debug crypto pki`: the PKI lines of the selection and validation rules. */
+static void trace_pki_line(void *ctx, const char *text)
+{
+	emit(ctx, IKE_LOG_DEBUG, NULL, text);
 }
 
 struct ike_trace ikev1_tracer(struct ikev1_sa *sa)
 {
 	struct ike_trace tr = { .line = trace_line, .ctx = sa };
 
+	if (sa->e->debug_pki)
+		tr.pki_line = trace_pki_line;
 	return tr;
 }
 

@@ -79,6 +79,11 @@ void ikev2_set_debug(struct ikev2 *e, bool on)
 	e->debug = on;
 }
 
+void ikev2_set_debug_pki(struct ikev2 *e, bool on)
+{
+	e->debug_pki = on;
+}
+
 /* ---- tunnels ---- */
 
 /* Tunnels are kept sorted by number: O(log n) lookups on every message and log line. */

@@ -32,6 +32,8 @@ int ikev2_set_config(struct ikev2 *e, const struct config *cfg, const struct pki
 
 /* Debug lines (IKE_LOG_DEBUG) on or off: `debug crypto ikev2` / `undebug all`. */
 void ikev2_set_debug(struct ikev2 *e, bool on);
+/* PKI lines (certificate selection and validation, CRYPTO_PKI:) on or off: `debug crypto pki`. */
+void ikev2_set_debug_pki(struct ikev2 *e, bool on);
 
 /* A datagram for us (the 4500 marker already stripped). Never fails: bad input is dropped
  * or answered with a notify, and logged. */

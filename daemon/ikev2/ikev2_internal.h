@@ -227,6 +227,7 @@ struct ikev2 {
 	const struct config *cfg;
 	const struct pki_store *store;
 	bool debug;
+	bool debug_pki; /* `debug crypto pki` */
 	uint64_t next_id;
 	struct ike_timers timers;
 	/* SA tables, chained hashes sized to a power of two */

@@ -65,22 +65,17 @@ const char *ikev2_spi_str(const struct ikev2_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
-void ikev2_log(const struct ikev2_sa *sa, enum ike_log_level lvl, const char *event,
-	       const char *fmt, ...)
+/* One entry with the SA's prefix and journal fields (the caller decided it is wanted). */
+static void emit(const struct ikev2_sa *sa, enum ike_log_level lvl, const char *event,
+		 const char *text)
 {
 	const struct ikev2 *e = sa->e;
-	char text[1024], line[1200], spi[40], peer[CONFIG_ADDR_STRLEN];
+	char line[1200], spi[40], peer[CONFIG_ADDR_STRLEN];
 	const struct ikev2_tunnel *t = NULL;
 	struct ike_log_entry entry;
-	va_list ap;
 
-	if (lvl == IKE_LOG_DEBUG && !e->debug)
-		return;
 	if (!e->env.log)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	ikev2_spi_str(sa, spi, sizeof(spi));
 	snprintf(line, sizeof(line), "IKEv2:(SA ID = %llu, SPI %s):%s", (unsigned long long)sa->id,
 		 spi, text);
@@ -96,15 +91,37 @@ void ikev2_log(const struct ikev2_sa *sa, enum ike_log_level lvl, const char *ev
 	e->env.log(e->env.ctx, &entry);
 }
 
+void ikev2_log(const struct ikev2_sa *sa, enum ike_log_level lvl, const char *event,
+	       const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	if ((lvl == IKE_LOG_DEBUG && !sa->e->debug) || !sa->e->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	emit(sa, lvl, event, text);
+}
+
 static void trace_line(void *ctx, const char *text)
 {
 	ikev2_debug((struct ikev2_sa *)ctx, "%s", text);
+}
+
+/* `debug crypto pki`: the PKI lines of the selection and validation rules. */
+static void trace_pki_line(void *ctx, const char *text)
+{
+	emit(ctx, IKE_LOG_DEBUG, NULL, text);
 }
 
 struct ike_trace ikev2_tracer(struct ikev2_sa *sa)
 {
 	struct ike_trace tr = { .line = trace_line, .ctx = sa };
 
+	if (sa->e->debug_pki)
+		tr.pki_line = trace_pki_line;
 	return tr;
 }
 

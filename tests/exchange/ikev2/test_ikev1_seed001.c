@@ -92,6 +92,8 @@ static void run(struct run *r, bool r1_initiates, bool compat, bool r1_ca1_newer
 		x_init_cfg(&r->p, c1, st1, c2, st2, "192.168.0.1", "192.168.0.2");
 	else
 		x_init_cfg(&r->p, c2, st2, c1, st1, "192.168.0.2", "192.168.0.1");
+	/* `debug crypto pki` on R1 only (b when R2 initiates, a otherwise) */
+	ikev1_set_debug_pki(r1_initiates ? r->p.a.e1 : r->p.b.e1, true);
 	r->p.wall = tpki_world_now();
 	x_run(&r->p, 20);
 	if (getenv("XCHG_VERBOSE")) {
@@ -202,6 +204,13 @@ static void test_ios_r2_initiates_fails(void **state)
 	assert_log_order(&r.p.b, r1_log, N_ELEMS(r1_log));
 	assert_log_order(&r.p.a, r2_log, N_ELEMS(r2_log));
 	assert_false(x_log_has(&r.p.a, "Choosing trustpoint IOSCA1 as issuer"));
+	/* `debug crypto pki` (on R1 only): the list it validated with and why it refused */
+	assert_true(x_log_has(&r.p.b, "CRYPTO_PKI: validating the certificate of 192.168.0.2 "
+				      "(subject "));
+	assert_true(x_log_has(&r.p.b, "issuer cn=CA2,o=cisco,o=com"));
+	assert_true(x_log_has(&r.p.b, "against trust-point(s): IOSCA1"));
+	assert_true(x_log_has(&r.p.b, "CRYPTO_PKI: certificate of 192.168.0.2 is not valid: "));
+	assert_false(x_log_has(&r.p.a, "CRYPTO_PKI:"));
 	/* the simulator predicts the same failure, for the same reason */
 	assert_false(r.sim.ok);
 	assert_non_null(strstr(r.sim.reason, "R2 chose trust-point IOSCA2 (first match)"));

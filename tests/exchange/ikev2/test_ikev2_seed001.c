@@ -57,6 +57,8 @@ struct run {
 
 /* IP size of IKE fragments for the next run (0: the engine's default, 1280 bytes). */
 static size_t frag_size;
+/* `debug crypto pki` on both sides for the next run_rev. */
+static bool pki_debug;
 
 /* R1 (a) initiates to R2 (b). */
 static void run(struct run *r, const char *f1, const char *f2, bool compat)
@@ -88,6 +90,8 @@ static void run_rev(struct run *r, const char *f1, const char *f2, bool compat)
 		   "192.168.0.1");
 	ikev2_test_frag_size(r->p.a.e, frag_size);
 	ikev2_test_frag_size(r->p.b.e, frag_size);
+	ikev2_set_debug_pki(r->p.a.e, pki_debug);
+	ikev2_set_debug_pki(r->p.b.e, pki_debug);
 	r->p.wall = tpki_world_now();
 	x_run(&r->p, 20);
 	if (getenv("XCHG_VERBOSE")) {
@@ -181,6 +185,30 @@ static void test_tp12_default(void **state)
 	assert_int_equal(x_ike_count(&r.p.a, "READY"), 1);
 	assert_int_equal(x_sa_count(&r.p.a), 2);
 	x_assert_child_pair(&r.p);
+	/* `debug crypto pki` is off: no CRYPTO_PKI lines although ikev2 debugging is on */
+	assert_false(x_log_has(&r.p.b, "CRYPTO_PKI:"));
+	done(&r);
+}
+
+/* `debug crypto pki`: R1 says which certificate it validates against which trust-points, and
+ * the outcome with the reason (IOS rules: rejected; default: valid under TP1). */
+static void test_pki_debug(void **state)
+{
+	struct run r;
+
+	(void)state;
+	pki_debug = true;
+	run_rev(&r, "v2-tp1-r1.conf", "v2-tp12-r2.conf", true);
+	assert_true(x_log_has(&r.p.b, "CRYPTO_PKI: validating the certificate of 192.168.0.2 "
+				      "(subject "));
+	assert_true(x_log_has(&r.p.b, "against trust-point(s): TP1"));
+	assert_true(x_log_has(&r.p.b, "CRYPTO_PKI: certificate of 192.168.0.2 is not valid: "));
+	done(&r);
+	run_rev(&r, "v2-tp1-r1.conf", "v2-tp12-r2.conf", false);
+	pki_debug = false;
+	assert_int_equal(x_ike_count(&r.p.a, "READY"), 1);
+	assert_true(x_log_has(&r.p.b, "CRYPTO_PKI: certificate of 192.168.0.2 is valid, issued "
+				      "under trust-point TP1"));
 	done(&r);
 }
 
@@ -229,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_no_trustpoint_default),
 		cmocka_unit_test(test_tp12_ios),
 		cmocka_unit_test(test_tp12_default),
+		cmocka_unit_test(test_pki_debug),
 		cmocka_unit_test(test_tp12_symmetric_ios),
 		cmocka_unit_test(test_tp12_fragmented),
 	};

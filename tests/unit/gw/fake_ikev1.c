@@ -38,6 +38,12 @@ void ikev1_set_debug(struct ikev1 *e, bool on)
 	fake1.debug = on;
 }
 
+void ikev1_set_debug_pki(struct ikev1 *e, bool on)
+{
+	(void)e;
+	fake1.debug_pki = on;
+}
+
 static int tunnel_index(uint32_t tunnel_id)
 {
 	for (size_t i = 0; i < fake1.n_tunnels; i++)

@@ -37,6 +37,7 @@ struct fake_ikev1 {
 	size_t clears;
 	struct config_addr last_clear_peer; /* family 0: all */
 	bool debug;
+	bool debug_pki;
 };
 
 extern struct fake_ikev1 fake1;

@@ -37,6 +37,12 @@ void ikev2_set_debug(struct ikev2 *e, bool on)
 	fake.debug = on;
 }
 
+void ikev2_set_debug_pki(struct ikev2 *e, bool on)
+{
+	(void)e;
+	fake.debug_pki = on;
+}
+
 void ikev2_input(struct ikev2 *e, const struct ike_path *path, const uint8_t *buf, size_t len)
 {
 	fake.inputs++;

@@ -35,6 +35,7 @@ struct fake_ikev2 {
 	size_t clears;
 	struct config_addr last_clear_peer; /* family 0: all */
 	bool debug;
+	bool debug_pki;
 };
 
 extern struct fake_ikev2 fake;

@@ -307,6 +307,17 @@ static void isakmp_over_socket(struct gw *gw)
 					       "192.168.0.9, sa_proto= 50, sa_spi= 0x00001234(4660), "
 					       "Tunnel7"));
 	}
+	/* debug crypto pki: both engines */
+	{
+		struct call c = { .argv = { "deb", "cr", "pki" }, .n = 3 };
+		struct json_object *resp = ctl(gw, &c);
+
+		assert_string_equal(json_object_get_string(get(get(resp, "result"), "message")),
+				    "Crypto PKI debugging is on");
+		assert_true(fake.debug_pki);
+		assert_true(fake1.debug_pki);
+		json_object_put(resp);
+	}
 	{
 		struct config_addr dst = { .family = AF_INET };
 		const struct ike_kernel_ops *k = fake.env.kernel;
@@ -315,6 +326,8 @@ static void isakmp_over_socket(struct gw *gw)
 		json_object_put(ctl(gw, &c));
 		assert_false(fake1.debug);
 		assert_false(fake.debug);
+		assert_false(fake.debug_pki);
+		assert_false(fake1.debug_pki);
 		logbuf[0] = '\0';
 		k->sa_del(k->ctx, 7, &dst, 0x1234);
 		assert_null(strstr(logbuf, "IPSEC("));
