@@ -9,30 +9,38 @@
 
 #include "ike_internal.h"
 
-void ike_tracef(const struct ike_trace *tr, const char *fmt, ...)
+static void vtrace(void (*line)(void *ctx, const char *text), void *ctx, const char *fmt,
+		   va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void vtrace(void (*line)(void *ctx, const char *text), void *ctx, const char *fmt,
+		   va_list ap)
 {
 	char buf[IKE_LINE_MAX];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	line(ctx, buf);
+}
+
+void ike_tracef(const struct ike_trace *tr, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!tr || !tr->line)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vtrace(tr->line, tr->ctx, fmt, ap);
 	va_end(ap);
-	tr->line(tr->ctx, buf);
 }
 
 void ike_pki_tracef(const struct ike_trace *tr, const char *fmt, ...)
 {
-	char buf[IKE_LINE_MAX];
 	va_list ap;
 
 	if (!tr || !tr->pki_line)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vtrace(tr->pki_line, tr->ctx, fmt, ap);
 	va_end(ap);
-	tr->pki_line(tr->ctx, buf);
 }
 
 bool ike_addr_equal(const struct config_addr *a, const struct config_addr *b)
