@@ -195,6 +195,18 @@ session_look() {
 # requests and encapsulates the replies, so its own counters look healthy ("ok": it cannot
 # tell that its ESP is lost). R2 pinging: R2 encapsulates and receives nothing back -> R2 names
 # the missing ESP, R1 sees no ESP at all ("idle"). Without the block both see "ok" again.
+# Tunnel1's last DPD round trip in microseconds (0: none measured yet).
+dpd_rtt_of() {
+	ikegw_json "$1" show crypto ipsec sa |
+		jq -r '.tunnels[] | select(.interface == "Tunnel1") | .dpd_rtt_us // 0' 2>/dev/null
+}
+
+dpd_rtt_measured() {
+	local v
+	v=$(dpd_rtt_of "$1")
+	[[ $v =~ ^[0-9]+$ ]] && ((v > 0))
+}
+
 case_espblock() {
 	local got ns
 	lab_log "=== case espblock: ESP blocked inbound at R1 (seed 004), diagnosed from the counters"
@@ -219,10 +231,11 @@ case_espblock() {
 			lab_ge "$(metric_of "$ns" ikegw_tunnel_esp_rx_packets_total)" "${IG[$ns:decaps_pkts]}"
 		lab_check "espblock: $ns metrics ike_rx (nftables) > 0" \
 			lab_gt "$(metric_of "$ns" ikegw_tunnel_ike_rx_packets_total)" 0
-		# dpd 10 2 periodic: a liveness check has been answered by now
-		lab_check "espblock: $ns dpd round trip measured (json $(jq -r '.tunnels[0].dpd_rtt_us' \
-			"$RESULTS/ipsec-$ns-espblock-after.json") us)" lab_gt "$(jq -r '.tunnels[] |
-			select(.interface == "Tunnel1") | .dpd_rtt_us // 0' "$RESULTS/ipsec-$ns-espblock-after.json")" 0
+		# dpd 10 2 periodic: wait for a liveness check answered at its first transmission
+		# (every 10 s; the time since the tunnel came up depends on the VM's speed)
+		lab_wait_for "$ns dpd round trip" 90 dpd_rtt_measured "$ns"
+		lab_check "espblock: $ns dpd round trip measured ($(dpd_rtt_of "$ns") us)" \
+			lab_gt "$(dpd_rtt_of "$ns")" 0
 		session_look "$ns" espblock-base
 	done
 	lab_nsx r1 nft -f - <<-EOF
