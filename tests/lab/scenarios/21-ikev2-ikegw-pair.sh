@@ -189,12 +189,6 @@ session_look() {
 		select(.interface == "Tunnel1") | .diagnosis' "$f" 2>/dev/null)"
 }
 
-# Seed 004's "ISP-blokkades ESP" in one direction: R1 drops inbound ESP (a table of this test
-# at priority -100, before ikegw's counting chain at -10, as an upstream block would look).
-# R1 pinging: R1 encapsulates, receives no ESP -> "ESP blocked inbound?"; R2 decapsulates the
-# requests and encapsulates the replies, so its own counters look healthy ("ok": it cannot
-# tell that its ESP is lost). R2 pinging: R2 encapsulates and receives nothing back -> R2 names
-# the missing ESP, R1 sees no ESP at all ("idle"). Without the block both see "ok" again.
 # Tunnel1's last DPD round trip in microseconds (0: none measured yet).
 dpd_rtt_of() {
 	ikegw_json "$1" show crypto ipsec sa |
@@ -207,6 +201,12 @@ dpd_rtt_measured() {
 	[[ $v =~ ^[0-9]+$ ]] && ((v > 0))
 }
 
+# Seed 004's "ISP-blokkades ESP" in one direction: R1 drops inbound ESP (a table of this test
+# at priority -100, before ikegw's counting chain at -10, as an upstream block would look).
+# R1 pinging: R1 encapsulates, receives no ESP -> "ESP blocked inbound?"; R2 decapsulates the
+# requests and encapsulates the replies, so its own counters look healthy ("ok": it cannot
+# tell that its ESP is lost). R2 pinging: R2 encapsulates and receives nothing back -> R2 names
+# the missing ESP, R1 sees no ESP at all ("idle"). Without the block both see "ok" again.
 case_espblock() {
 	local got ns
 	lab_log "=== case espblock: ESP blocked inbound at R1 (seed 004), diagnosed from the counters"
