@@ -18,6 +18,7 @@
 #include "fake_ikev1.h"
 #include "fake_ikev2.h"
 #include "gw_show.h"
+#include "gw_testutil.h"
 #include "ikegwctl_render.h"
 #include "wire_types.h"
 
@@ -61,21 +62,6 @@ static const char conf_v1_extra[] = "crypto isakmp policy 10\n"
 static struct config *cfg;
 static struct ike_child_info children[2];
 static struct ike_child_info children_v1[1];
-
-static struct config_addr addr(const char *s)
-{
-	struct config_addr a = { .family = AF_INET };
-
-	inet_pton(AF_INET, s, &a.v4);
-	return a;
-}
-
-static bool is_addr(const struct config_addr *a, const char *s)
-{
-	struct config_addr b = addr(s);
-
-	return a->family == AF_INET && a->v4.s_addr == b.v4.s_addr;
-}
 
 /* Kernel counters by (tunnel, destination, SPI); another destination is not found, as in the
  * kernel. */
@@ -195,34 +181,6 @@ static struct gw_show_ctx ctx(void)
 		.kops = &kops,
 		.now_us = NOW,
 	};
-}
-
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no field \"%s\" in %s", key, json_object_to_json_string(o));
-	return v;
-}
-
-static struct json_object *at(struct json_object *a, size_t i)
-{
-	assert_true(i < json_object_array_length(a));
-	return json_object_array_get_idx(a, i);
-}
-
-static void str_is(struct json_object *o, const char *key, const char *want)
-{
-	assert_string_equal(json_object_get_string(get(o, key)), want);
-}
-
-static void int_is(struct json_object *o, const char *key, int64_t want)
-{
-	struct json_object *v = get(o, key);
-
-	assert_true(json_object_is_type(v, json_type_int));
-	assert_int_equal(json_object_get_int64(v), want);
 }
 
 static void gw_show_ipsec_sa_totals(void **state)
@@ -531,29 +489,6 @@ static int setup_v1(void **state)
 						    .retired_out = { 9999, 9999, 9, 9 } };
 	fake.n_tunnels = 3;
 	return 0;
-}
-
-/* What ikegwctl prints for a result of ours. */
-static char *render(struct json_object *o)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	render_result(f, o, NULL, 0, false);
-	assert_int_equal(fclose(f), 0);
-	return buf;
-}
-
-static void has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
-			return;
-	fail_msg("no line \"%s\" in:\n%s", line, text);
 }
 
 static void gw_show_isakmp_sa_fields(void **state)
