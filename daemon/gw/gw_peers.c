@@ -16,50 +16,56 @@ struct gw_peer_entry {
 	uint64_t ike_rx_pkts, ike_rx_bytes, esp_rx_pkts, esp_rx_bytes;
 };
 
-static bool addr_eq(const struct config_addr *a, const struct config_addr *b)
+/* The table is sorted by address (family, then bytes): lookups on the packet path and at a
+ * reload are binary searches, so 100k tunnel destinations cost no linear scans. */
+static int addr_cmp(const struct config_addr *a, const struct config_addr *b)
 {
-	if (a->family != b->family || a->family == 0)
-		return false;
-	return a->family == AF_INET ? a->v4.s_addr == b->v4.s_addr
-				    : memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->family == AF_INET)
+		return memcmp(&a->v4, &b->v4, sizeof(a->v4));
+	if (a->family == AF_INET6)
+		return memcmp(&a->v6, &b->v6, sizeof(a->v6));
+	return 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return addr_cmp(&((const struct gw_peer_entry *)a)->addr,
+			&((const struct gw_peer_entry *)b)->addr);
 }
 
 static struct gw_peer_entry *entry(const struct gw_peers *p, const struct config_addr *addr)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (addr_eq(&p->v[i].addr, addr))
-			return &p->v[i];
-	return NULL;
+	struct gw_peer_entry key = { .addr = *addr };
+
+	if (addr->family == 0 || p->n == 0)
+		return NULL;
+	return bsearch(&key, p->v, p->n, sizeof(*p->v), entry_cmp);
 }
 
 int gw_peers_sync(struct gw_peers *p, const struct config *cfg)
 {
-	size_t max = cfg ? cfg->n_tunnels : 0, n = 0;
+	size_t max = cfg ? cfg->n_tunnels : 0, n = 0, kept = 0;
 	struct gw_peer_entry *v = calloc(max ? max : 1, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < max; i++) {
-		const struct config_addr *a = &cfg->tunnels[i]->destination;
+	for (size_t i = 0; i < max; i++)
+		if (cfg->tunnels[i]->destination.family)
+			v[n++].addr = cfg->tunnels[i]->destination;
+	qsort(v, n, sizeof(*v), entry_cmp);
+	for (size_t i = 0; i < n; i++) {
 		const struct gw_peer_entry *old;
-		bool dup = false;
 
-		if (a->family == 0)
-			continue;
-		for (size_t j = 0; j < n && !dup; j++)
-			dup = addr_eq(&v[j].addr, a);
-		if (dup)
-			continue;
-		old = entry(p, a);
-		if (old)
-			v[n] = *old;
-		else
-			v[n].addr = *a;
-		n++;
+		if (kept && entry_cmp(&v[kept - 1], &v[i]) == 0)
+			continue; /* one entry per destination */
+		old = entry(p, &v[i].addr);
+		v[kept++] = old ? *old : v[i];
 	}
 	free(p->v);
 	p->v = v;
-	p->n = n;
+	p->n = kept;
 	return 0;
 }
 
@@ -156,11 +162,18 @@ int gw_peers_snapshot(const struct gw_peers *p, const struct nft_peer_counters *
 	return 0;
 }
 
+static int counters_cmp(const void *a, const void *b)
+{
+	return addr_cmp(&((const struct gw_peer_counters *)a)->peer,
+			&((const struct gw_peer_counters *)b)->peer);
+}
+
 const struct gw_peer_counters *gw_peer_find(const struct gw_peer_counters *v, size_t n,
 					    const struct config_addr *addr)
 {
-	for (size_t i = 0; v && i < n; i++)
-		if (addr_eq(&v[i].peer, addr))
-			return &v[i];
-	return NULL;
+	struct gw_peer_counters key = { .peer = *addr };
+
+	if (!v || n == 0 || addr->family == 0)
+		return NULL;
+	return bsearch(&key, v, n, sizeof(*v), counters_cmp);
 }

@@ -44,12 +44,13 @@ void gw_peers_nft_carry(struct gw_peers *p, const struct nft_peer_counters *v, s
 
 /*
  * Every peer's counters: nft (may be NULL when nft_ok is false) is the table's current dump,
- * added to the carried base. *ret is a new array of p->n entries (free()), NULL when empty.
+ * added to the carried base. *ret is a new array of p->n entries sorted by address (free()),
+ * NULL when empty.
  */
 int gw_peers_snapshot(const struct gw_peers *p, const struct nft_peer_counters *nft, size_t n_nft,
 		      bool nft_ok, struct gw_peer_counters **ret, size_t *ret_n);
 
-/* The entry of addr in v[0..n), or NULL. */
+/* The entry of addr in v[0..n) (a snapshot: sorted by address), or NULL. */
 const struct gw_peer_counters *gw_peer_find(const struct gw_peer_counters *v, size_t n,
 					    const struct config_addr *addr);
 

@@ -657,6 +657,56 @@ static struct nft_peer_counters nft_of(const char *a, uint64_t ike, uint64_t esp
 	return c;
 }
 
+/* Many destinations, configured in descending order with a duplicate each: one entry per
+ * address, every one found (the table is searched, not scanned) with its own counts, and a
+ * reload keeps them. */
+static void peers_table_many(void **state)
+{
+	enum { N = 300 };
+	size_t cap = N * 2 * 110 + 1, len = 0, n;
+	char *text = malloc(cap), a[32];
+	struct config *many = NULL;
+	struct gw_peers p = { 0 };
+	struct gw_peer_counters *v;
+
+	(void)state;
+	assert_non_null(text);
+	for (int i = N - 1; i >= 0; i--)
+		for (int dup = 0; dup < 2; dup++)
+			len += (size_t)snprintf(text + len, cap - len,
+						"interface Tunnel%d\n tunnel source 192.168.0.1\n"
+						" tunnel destination 10.%d.%d.1\n",
+						i * 2 + dup + 1, i / 256, i % 256);
+	assert_int_equal(config_load_buffer("many.conf", NULL, text, len, &many, NULL), 0);
+	assert_int_equal(gw_peers_sync(&p, many), 0);
+	assert_int_equal(p.n, N);
+	for (int i = 0; i < N; i++) {
+		struct config_addr d;
+
+		snprintf(a, sizeof(a), "10.%d.%d.1", i / 256, i % 256);
+		d = addr(a);
+		gw_peers_count_tx(&p, &d, (size_t)i + 1);
+	}
+	assert_int_equal(gw_peers_sync(&p, many), 0); /* a reload of the same file */
+	assert_int_equal(gw_peers_snapshot(&p, NULL, 0, false, &v, &n), 0);
+	assert_int_equal(n, N);
+	for (int i = 0; i < N; i++) {
+		struct config_addr d;
+		const struct gw_peer_counters *c;
+
+		snprintf(a, sizeof(a), "10.%d.%d.1", i / 256, i % 256);
+		d = addr(a);
+		c = gw_peer_find(v, n, &d);
+		assert_non_null(c);
+		assert_int_equal(c->ike_tx_pkts, 1);
+		assert_int_equal(c->ike_tx_bytes, (uint64_t)i + 1);
+	}
+	free(v);
+	gw_peers_free(&p);
+	config_free(many);
+	free(text);
+}
+
 static void peers_table(void **state)
 {
 	struct gw_peers p = { 0 };
@@ -740,6 +790,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(metrics_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(metrics_label_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(peers_table, setup, teardown),
+		cmocka_unit_test(peers_table_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
