@@ -29,7 +29,8 @@ struct gw_show_ctx {
 	/* The tunnel's VTI as the kernel has it; NULL or an error: "link" is left out. */
 	int (*link)(void *ctx, const char *name, struct vti_link_info *ret);
 	void *link_ctx;
-	/* Per-peer counters (gw_peers.c) of the tunnel destinations; none: left out. */
+	/* Per-peer counters (a gw_peers_snapshot(): sorted by address, searched with gw_peer_find);
+	 * none: left out. */
 	const struct gw_peer_counters *peers;
 	size_t n_peers;
 	/* `show crypto session`'s last look per tunnel, updated by each session call (NULL: every
